@@ -1,0 +1,1 @@
+"""Sink plugins: filesystem (archive of record), sqlite (embedded search), opensearch."""

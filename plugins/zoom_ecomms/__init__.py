@@ -1,0 +1,1 @@
+"""The zoom_ecomms plugin."""
