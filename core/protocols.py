@@ -35,6 +35,7 @@ __all__ = [
     "SpooledFile",
     "Transformer",
     "Unit",
+    "VerifiableSink",
 ]
 
 
@@ -204,3 +205,11 @@ class SearchableSink(Sink, Protocol):
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or ``None``."""
+
+
+@runtime_checkable
+class VerifiableSink(Sink, Protocol):
+    """A sink that can re-check what it stores (``ecomms audit verify`` calls it)."""
+
+    def verify(self) -> list[Finding]:
+        """Re-hash stored bytes and records; one failed finding per changed or missing item."""
