@@ -1,8 +1,39 @@
-"""Configuration: TOML file, environment overrides and secrets (under construction)."""
+"""Configuration: TOML file, ``ECOMMS__SECTION__KEY`` environment overrides and secrets.
+
+The file is ``--config FILE``, else ``$ECOMMS_CONFIG``, else ``./ecomms.toml``. Sections:
+``[ecomms]`` (host settings, :class:`HostSettings`), ``[sources.NAME]``,
+``[transformers.NAME]`` and ``[sinks.NAME]``: component instances with optional ``plugin``
+(defaults to NAME) and ``enabled`` (default true) keys; the rest of a table becomes the
+component's own msgspec ``Config`` (see :func:`convert_component`). A value
+``{ env = "VAR" }`` is read from the environment as a :class:`Secret`.
+"""
 
 from __future__ import annotations
 
-__all__ = ["Secret"]
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from core.errors import ConfigError
+
+__all__ = [
+    "CATEGORIES",
+    "ComponentSection",
+    "HostSettings",
+    "Secret",
+    "Settings",
+    "convert_component",
+    "find_config",
+    "load_settings",
+]
+
+CATEGORIES = ("sources", "transformers", "sinks")
+_ENV_PREFIX = "ECOMMS__"
 
 
 class Secret:
@@ -32,3 +63,195 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(("Secret", self._value))
+
+
+class HostSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``[ecomms]`` section.
+
+    ``state_dir`` is relative to the config file's directory; ``max_attempts`` counts
+    failed captures of a unit before it is dead-lettered; ``poll_interval`` is the pause
+    between passes of a continuous run (seconds); ``sink_retries`` / ``sink_backoff``
+    (seconds, doubled each time) govern retries of an unreachable sink.
+    """
+
+    state_dir: str = ".ecomms"
+    max_attempts: int = 5
+    poll_interval: float = 300.0
+    sink_retries: int = 3
+    sink_backoff: float = 2.0
+    log_level: str = "INFO"
+
+
+class ComponentSection(msgspec.Struct, kw_only=True):
+    """One ``[CATEGORY.NAME]`` table: instance name, plugin component name, options."""
+
+    category: str
+    name: str
+    plugin: str
+    enabled: bool = True
+    options: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    @property
+    def key_path(self) -> str:
+        """``sinks.sqlite``: the prefix of this section's keys in error messages."""
+        return f"{self.category}.{self.name}"
+
+
+class Settings(msgspec.Struct, kw_only=True):
+    """The loaded configuration: host settings plus component sections in file order."""
+
+    base_dir: Path
+    host: HostSettings = msgspec.field(default_factory=HostSettings)
+    sources: list[ComponentSection] = msgspec.field(default_factory=list)
+    transformers: list[ComponentSection] = msgspec.field(default_factory=list)
+    sinks: list[ComponentSection] = msgspec.field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def state_dir(self) -> Path:
+        """The absolute state directory."""
+        return (self.base_dir / self.host.state_dir).resolve()
+
+    def sections(self, category: str) -> list[ComponentSection]:
+        """The sections of one category (``sources``, ``transformers`` or ``sinks``)."""
+        return getattr(self, category)
+
+
+def find_config(explicit: str | Path | None, env: Mapping[str, str] | None = None) -> Path:
+    """``explicit``, else ``$ECOMMS_CONFIG``, else ``./ecomms.toml``."""
+    env = os.environ if env is None else env
+    return Path(explicit or env.get("ECOMMS_CONFIG") or "ecomms.toml")
+
+
+def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the config file, apply environment overrides and resolve secrets."""
+    env = os.environ if env is None else env
+    if not path.is_file():
+        raise ConfigError(
+            f"config file not found: {path} (pass --config FILE or set ECOMMS_CONFIG)"
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return settings_from_dict(raw, path.resolve().parent, env, path=path)
+
+
+def settings_from_dict(
+    raw: dict[str, Any], base_dir: Path, env: Mapping[str, str], path: Path | None = None
+) -> Settings:
+    """Validate an already parsed config table (after applying ``env`` overrides)."""
+    raw = _apply_overrides(raw, env)
+    for key in raw:
+        if key not in ("ecomms", *CATEGORIES):
+            raise ConfigError(
+                f"{key}: unknown section (expected ecomms, sources, transformers, sinks)"
+            )
+    host = _convert(raw.get("ecomms", {}), HostSettings, "ecomms")
+    settings = Settings(base_dir=base_dir, host=host, path=path)
+    for category in CATEGORIES:
+        table = raw.get(category, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{category}: expected a table of [{category}.NAME] sections")
+        for name, body in table.items():
+            settings.sections(category).append(_section(category, name, body, env))
+    return settings
+
+
+def _section(category: str, name: str, body: Any, env: Mapping[str, str]) -> ComponentSection:
+    where = f"{category}.{name}"
+    if not isinstance(body, dict):
+        raise ConfigError(f"{where}: expected a table, got {type(body).__name__}")
+    options = dict(body)
+    plugin = options.pop("plugin", name)
+    enabled = options.pop("enabled", True)
+    if not isinstance(plugin, str):
+        raise ConfigError(f"{where}.plugin: expected str, got {type(plugin).__name__}")
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}.enabled: expected bool, got {type(enabled).__name__}")
+    options = _resolve_secrets(options, where, env)
+    return ComponentSection(
+        category=category, name=name, plugin=plugin, enabled=enabled, options=options
+    )
+
+
+def _resolve_secrets(value: Any, where: str, env: Mapping[str, str]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"env"} and isinstance(value["env"], str):
+            var = value["env"]
+            if var not in env:
+                raise ConfigError(f"{where}: environment variable {var} is not set", variable=var)
+            return Secret(env[var])
+        return {k: _resolve_secrets(v, f"{where}.{k}", env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_secrets(v, f"{where}[{i}]", env) for i, v in enumerate(value)]
+    return value
+
+
+def _apply_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    raw = _deep_copy(raw)
+    for var in sorted(env):
+        if not var.startswith(_ENV_PREFIX):
+            continue
+        parts = [p.lower() for p in var[len(_ENV_PREFIX) :].split("__") if p]
+        if len(parts) < 2:
+            raise ConfigError(f"{var}: expected ECOMMS__SECTION__KEY", variable=var)
+        table = raw
+        for part in parts[:-1]:
+            table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"{var}: {part} is not a table", variable=var)
+        table[parts[-1]] = _parse_value(env[var])
+    return raw
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    return value
+
+
+def _dec_hook(type_: type, obj: Any) -> Any:
+    if type_ is Secret:
+        if isinstance(obj, Secret):
+            return obj
+        raise ValueError('expected a secret written as { env = "VARIABLE" }')
+    if type_ is Path and isinstance(obj, str):
+        return Path(obj)
+    raise NotImplementedError
+
+
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_UNKNOWN = re.compile(r"Object contains unknown field `(?P<field>[^`]+)`")
+
+
+def _convert(options: Mapping[str, Any], struct: type, where: str) -> Any:
+    try:
+        return msgspec.convert(dict(options), struct, dec_hook=_dec_hook, str_keys=True)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(_explain(str(exc), where)) from None
+
+
+def _explain(message: str, where: str) -> str:
+    match = _AT.match(message)
+    msg, path = (match["msg"], match["path"] or "") if match else (message, "")
+    path = re.sub(r"\[(\d+)\]", r"[\1]", path)
+    unknown = _UNKNOWN.match(msg)
+    if unknown:
+        return f"{where}{path}.{unknown['field']}: unknown key"
+    msg = msg.replace("`", "")
+    if msg.startswith("Object missing required field "):
+        return f"{where}{path}.{msg.split()[-1]}: required key is missing"
+    return f"{where}{path}: {msg[0].lower()}{msg[1:]}"
+
+
+def convert_component(config_cls: type, section: ComponentSection) -> Any:
+    """Build a component's ``Config`` from its section; errors name the full key path."""
+    return _convert(section.options, config_cls, section.key_path)

@@ -1,11 +1,12 @@
-"""Entry point of the policies plugin: its hook implementations (under construction)."""
+"""Entry point of the policies plugin: registers the risk-scoring transformer."""
 
 from __future__ import annotations
 
 from core.hookspecs import hookimpl
+from plugins.policies.transformer import PolicyTransformer
 
 
 @hookimpl
-def ecomms_register_sources():
-    """Register nothing yet."""
-    return []
+def ecomms_register_transformers():
+    """Register :class:`PolicyTransformer` (enabled by a ``[transformers.policies]`` section)."""
+    return [PolicyTransformer]

@@ -1,1 +1,7 @@
-"""The filesystem plugin."""
+"""The filesystem plugin: the archive of record (write-once blobs, versioned records)."""
+
+from __future__ import annotations
+
+from .sink import FilesystemSink
+
+__all__ = ["FilesystemSink"]

@@ -1,0 +1,137 @@
+"""What the command line works with: settings, host, components and state, built lazily.
+
+The CLI stays thin: each command asks :class:`App` for what it needs and formats the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from core.components import Components, build_components
+from core.config import Settings, find_config, load_settings
+from core.errors import ConfigError, EcommsError, TransientError
+from core.pipeline import PassReport, Pipeline, Progress
+from core.plugins import Host
+from core.protocols import Finding
+from core.state import State
+
+__all__ = ["App"]
+
+log = logging.getLogger("ecomms.app")
+
+
+class App:
+    """Lazily loaded pieces of one command invocation."""
+
+    def __init__(self, host: Host, config_path: Path | None, env: Mapping[str, str] | None = None):
+        self.host = host
+        self.env = os.environ if env is None else env
+        self.config_path = find_config(config_path, self.env)
+        self._settings: Settings | None = None
+        self._components: Components | None = None
+        self._state: State | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The loaded configuration."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_path, self.env)
+        return self._settings
+
+    @property
+    def components(self) -> Components:
+        """Every enabled component, built."""
+        if self._components is None:
+            self._components = build_components(self.settings, self.host)
+        return self._components
+
+    @property
+    def state(self) -> State:
+        """The state store."""
+        if self._state is None:
+            self._state = State(self.settings.state_dir)
+        return self._state
+
+    def close(self) -> None:
+        """Close components and the state store."""
+        if self._components is not None:
+            self._components.close()
+        if self._state is not None:
+            self._state.close()
+
+    def findings(self) -> list[Finding]:
+        """Run ``check()`` of every enabled source and sink (a crash is a failed finding)."""
+        out: list[Finding] = []
+        if not self.components.sinks:
+            out.append(
+                Finding(
+                    component="ecomms",
+                    check="sinks enabled",
+                    ok=False,
+                    detail="no sink is enabled",
+                    action="add a [sinks.NAME] section",
+                )
+            )
+        for kind, group in (("source", self.components.sources), ("sink", self.components.sinks)):
+            for name, component in group.items():
+                try:
+                    out.extend(component.check())
+                except EcommsError as exc:
+                    out.append(
+                        Finding(
+                            component=name, check=f"{kind} check", ok=False, detail=exc.one_line()
+                        )
+                    )
+        return out
+
+    def pipeline(
+        self, progress: Progress | None = None, stop: threading.Event | None = None
+    ) -> Pipeline:
+        """A pipeline over the enabled components."""
+        return Pipeline(self.settings, self.host, self.components, self.state, progress, stop)
+
+    def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
+        """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT."""
+        if not self.components.sinks:
+            raise ConfigError("no sink is enabled: nothing would be archived; add [sinks.NAME]")
+        stop = threading.Event()
+        previous = {
+            sig: signal.signal(sig, lambda *_: stop.set())
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            with self.state.run_lock():
+                self.host.before_run(
+                    self.settings, list(self.components.sources), list(self.components.sinks)
+                )
+                pipeline = self.pipeline(progress, stop)
+                report = self._pass(pipeline, only, once)
+                while not once and not stop.wait(self.settings.host.poll_interval):
+                    report = self._pass(pipeline, only, once)
+                return report
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @staticmethod
+    def _pass(pipeline: Pipeline, only: Sequence[str], once: bool) -> PassReport:
+        try:
+            return pipeline.run_pass(only)
+        except TransientError as exc:
+            if once:
+                raise
+            log.error("pass failed, retrying after the poll interval: %s", exc.one_line())
+            return PassReport()
+
+    def searchable_sink(self) -> Any:
+        """The first enabled sink (config order) that can search, or ``None``."""
+        for sink in self.components.sinks.values():
+            if hasattr(sink, "search") and hasattr(sink, "get"):
+                return sink
+        return None

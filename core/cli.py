@@ -1,0 +1,134 @@
+"""The ``ecomms`` command line: thin click commands over :class:`core.app.App`.
+
+Our own errors print as one line (``error: ...``) and exit 1 (2 for configuration errors);
+anything else is a bug and keeps its traceback. Plugins add commands through
+``ecomms_register_commands``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import msgspec
+
+from core.app import App
+from core.cli_admin import attributes, audit, dlq, plugins_command, status
+from core.cli_records import search, show
+from core.errors import ConfigError, EcommsError
+from core.logs import configure_logging
+from core.plugins import Host, build_host
+from core.progress import progress_reporter
+
+__all__ = ["build_cli", "main"]
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: $ECOMMS_CONFIG, else ./ecomms.toml).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json: one JSON object per log line (for services).",
+)
+@click.option("--log-level", default="", help="Log level (default: [ecomms] log_level or INFO).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, log_format: str, log_level: str) -> None:
+    """Capture electronic communications for compliance archiving, and find them again."""
+    configure_logging(log_format, log_level or "INFO")
+    host: Host = ctx.obj
+    ctx.obj = App(host, config_path)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _print_findings(findings: list) -> None:
+    for f in findings:
+        mark = "ok  " if f.ok else "FAIL"
+        extra = f" — {f.detail}" if f.detail else ""
+        action = f" → {f.action}" if f.action and not f.ok else ""
+        click.echo(f"{mark} {f.component:<16} {f.check}{extra}{action}")
+
+
+@cli.command()
+@click.pass_obj
+def check(app: App) -> None:
+    """Check config, credentials, permissions and sinks; exit 0 only if all pass."""
+    findings = app.findings()
+    _print_findings(findings)
+    if not findings or not all(f.ok for f in findings):
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="One catch-up pass, then exit.")
+@click.option("--source", "sources", multiple=True, help="Only this source instance (repeatable).")
+@click.pass_obj
+def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
+    """Capture continuously (or one pass with --once); SIGTERM finishes the unit in flight."""
+    params = click.get_current_context().find_root().params
+    configure_logging(params["log_format"], params["log_level"] or app.settings.host.log_level)
+    failed = [f for f in app.findings() if not f.ok]
+    if failed:
+        _print_findings(failed)
+        raise EcommsError(f"{len(failed)} check(s) failed; fix them (see `ecomms check`) and retry")
+    for name in sources:
+        if name not in app.components.sources:
+            raise ConfigError(f"--source {name}: no enabled source instance of that name")
+    with progress_reporter() as progress:
+        report = app.run(once, sources, progress)
+    summary = {k: len(v) for k, v in sorted(report.outcomes.items())}
+    click.echo(f"pass finished: {json.dumps(summary)}", err=True)
+
+
+for command in (status, dlq, audit, plugins_command, attributes, search, show):
+    cli.add_command(command)
+
+
+def build_cli(host: Host) -> click.Group:
+    """The command group with the plugins' commands added."""
+    host.register_commands(cli)
+    return cli
+
+
+def _early_log_format(args: list[str]) -> str:
+    # plugins load (and may log) before click has parsed --log-format
+    for i, arg in enumerate(args):
+        if arg == "--log-format" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--log-format="):
+            return arg.split("=", 1)[1]
+    return "text"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point of ``ecomms``."""
+    args = sys.argv[1:] if argv is None else argv
+    configure_logging(_early_log_format(args), "INFO")
+    try:
+        host = build_host()
+        group = build_cli(host)
+        code = group.main(args, prog_name="ecomms", obj=host, standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code = 1
+    except ConfigError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        code = 2
+    except EcommsError as exc:
+        click.echo(f"error: {exc.one_line()}", err=True)
+        code = 1
+    except msgspec.ValidationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

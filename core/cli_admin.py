@@ -1,0 +1,153 @@
+"""Administrative commands: ``status``, ``dlq``, ``audit``, ``plugins``, ``attributes``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import msgspec
+
+from core.app import App
+from core.components import declared_attributes
+
+__all__ = ["attributes", "audit", "dlq", "plugins_command", "status"]
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def status(app: App, as_json: bool) -> None:
+    """Per source: checkpoint, committed, pending retry, dead-lettered, capture gaps, last run."""
+    rows = [app.state.status(s.name) for s in app.settings.sources]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['source']}: checkpoint={row['checkpoint']} committed={row['committed']}"
+            f" pending_retry={row['pending_retry']} dead_lettered={row['dead_lettered']}"
+            f" unacknowledged={row['unacknowledged']}"
+        )
+        click.echo(
+            f"  last run: {row['last_run_at'] or 'never'}"
+            + (f" error: {row['last_error']}" if row["last_error"] else "")
+        )
+        for gap in row["gaps"]:
+            click.echo(f"  capture gap in {gap['key']}: {'; '.join(gap['gaps'])}")
+
+
+@click.group()
+def dlq() -> None:
+    """The dead-letter store: units that kept failing."""
+
+
+@dlq.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def dlq_list(app: App, as_json: bool) -> None:
+    """List dead-lettered units: id, source, key, attempts, error, time."""
+    dead = app.state.dead_letters()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        k: getattr(d, k)
+                        for k in ("id", "source", "key", "attempts", "error", "created_at")
+                    }
+                    for d in dead
+                ]
+            )
+        )
+        return
+    if not dead:
+        click.echo("the dead-letter store is empty")
+    for d in dead:
+        click.echo(
+            f"{d.id:>4}  {d.source}  {d.key}  attempts={d.attempts}  {d.created_at}"
+            f"\n      {d.error}"
+        )
+
+
+@dlq.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every dead-lettered unit.")
+@click.pass_obj
+def dlq_retry(app: App, ids: tuple[int, ...], retry_all: bool) -> None:
+    """Recapture dead-lettered units and run them through the pipeline again."""
+    if not ids and not retry_all:
+        raise click.UsageError("name dead-letter ids, or pass --all")
+    known = {d.id for d in app.state.dead_letters()}
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise click.UsageError(f"no dead letter with id {', '.join(map(str, unknown))}")
+    with app.state.run_lock():
+        outcomes = app.pipeline().retry_dead_letters(ids)
+    for dead_id, outcome in outcomes.items():
+        click.echo(f"{dead_id}: {outcome}")
+    if any(o != "committed" for o in outcomes.values()):
+        raise SystemExit(1)
+
+
+@click.group()
+def audit() -> None:
+    """Custody checks."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def audit_verify(app: App) -> None:
+    """Recompute the custody ledger's hash chain and verify every verifiable sink."""
+    count, problems = app.state.verify_ledger()
+    for problem in problems:
+        click.echo(f"FAIL ledger {problem}")
+    failed = len(problems)
+    for name, sink in app.components.sinks.items():
+        if hasattr(sink, "verify"):
+            bad = [f for f in sink.verify() if not f.ok]
+            for f in bad:
+                click.echo(
+                    f"FAIL {name} {f.check}: {f.detail}" + (f" → {f.action}" if f.action else "")
+                )
+            failed += len(bad)
+            click.echo(f"{'ok  ' if not bad else 'FAIL'} sink {name} verified")
+    click.echo(f"{'ok  ' if not problems else 'FAIL'} ledger: {count} entries")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def plugins_command(app: App, as_json: bool) -> None:
+    """Installed plugins: distribution, version, hooks, components; broken ones with their error."""
+    infos = sorted(app.host.plugins.values(), key=lambda p: p.name)
+    if as_json:
+        click.echo(json.dumps([msgspec.to_builtins(vars(p)) for p in infos], indent=2))
+        return
+    for p in infos:
+        head = f"{p.name} ({p.distribution} {p.version})".replace(" )", ")")
+        if p.error:
+            click.echo(f"{head} BROKEN: {p.error}")
+            continue
+        comps = "; ".join(f"{cat}: {', '.join(names)}" for cat, names in p.components.items())
+        click.echo(f"{head}\n  hooks: {', '.join(p.hooks) or '-'}\n  components: {comps or '-'}")
+
+
+@click.command()
+@click.option("--all", "show_all", is_flag=True, help="Every registered component, enabled or not.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def attributes(app: App, show_all: bool, as_json: bool) -> None:
+    """Searchable metadata attributes of the enabled (or --all registered) sources/transformers."""
+    if show_all:
+        specs = declared_attributes(
+            [*app.host.sources().values(), *app.host.transformers().values()]
+        )
+    else:
+        specs = app.components.attributes
+    if as_json:
+        click.echo(json.dumps([msgspec.to_builtins(s) for s in specs], indent=2))
+        return
+    for s in specs:
+        click.echo(f"{s.name:<36} {s.type:<12} {s.description}")

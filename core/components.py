@@ -1,0 +1,109 @@
+"""Build the enabled component instances of a configuration.
+
+:func:`build_components` resolves each enabled ``[sources|transformers|sinks.NAME]`` section
+to a registered class (a broken or unknown plugin is a :class:`PluginError`), converts its
+options into the class's ``Config`` (errors name the key path) and builds it as
+``cls(config, context)``. Unit-stage transformers for an enabled source's platform are
+enabled automatically; record-stage transformers only by their own section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config import ComponentSection, Settings, convert_component
+from core.errors import ConfigError
+from core.plugins import Host
+from core.protocols import Context
+from core.records import AttributeSpec
+
+__all__ = ["Components", "build_components", "declared_attributes"]
+
+
+@dataclass
+class Components:
+    """The built instances, in config order, by instance name."""
+
+    sources: dict[str, Any] = field(default_factory=dict)
+    unit_transformers: list[Any] = field(default_factory=list)
+    record_transformers: list[Any] = field(default_factory=list)
+    sinks: dict[str, Any] = field(default_factory=dict)
+    attributes: list[AttributeSpec] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close every source and sink."""
+        for component in [*self.sources.values(), *self.sinks.values()]:
+            component.close()
+
+
+def declared_attributes(classes: Sequence[type]) -> list[AttributeSpec]:
+    """Attributes declared by ``classes``, first declaration of each name wins."""
+    seen: dict[str, AttributeSpec] = {}
+    for cls in classes:
+        for spec in getattr(cls, "attributes", ()) or ():
+            seen.setdefault(spec.name, spec)
+    return list(seen.values())
+
+
+def _context(settings: Settings, name: str, category: str, attrs: list[AttributeSpec]) -> Context:
+    spool = settings.state_dir / "spool" / category / name
+    spool.mkdir(parents=True, exist_ok=True)
+    return Context(name=name, state_dir=settings.state_dir, spool_dir=spool, attributes=attrs)
+
+
+def _enabled(settings: Settings, host: Host, category: str) -> list[tuple[ComponentSection, type]]:
+    return [
+        (s, host.resolve(category, s.plugin, s.key_path))
+        for s in settings.sections(category)
+        if s.enabled
+    ]
+
+
+def _transformers(settings: Settings, host: Host, platforms: set[str]) -> list[tuple[Any, type]]:
+    sections = {s.plugin: s for s in settings.transformers}
+    chosen: list[tuple[Any, type]] = []
+    for section, cls in _enabled(settings, host, "transformers"):
+        chosen.append((section, cls))
+    for name, cls in host.transformers().items():
+        auto = cls.stage == "unit" and (set(cls.consumes) & platforms or "*" in cls.consumes)
+        if auto and name not in sections:
+            chosen.append((ComponentSection(category="transformers", name=name, plugin=name), cls))
+    return chosen
+
+
+def build_components(settings: Settings, host: Host) -> Components:
+    """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems."""
+    sources = _enabled(settings, host, "sources")
+    platforms = {cls.platform for _, cls in sources}
+    transformers = _transformers(settings, host, platforms)
+    sinks = _enabled(settings, host, "sinks")
+    configs = {
+        id(s): convert_component(cls.Config, s) for s, cls in [*sources, *transformers, *sinks]
+    }
+    attrs = declared_attributes([cls for _, cls in [*sources, *transformers]])
+    built = Components(attributes=attrs)
+    for section, cls in sources:
+        built.sources[section.name] = cls(
+            configs[id(section)], _context(settings, section.name, "sources", attrs)
+        )
+        if not any(
+            c.stage == "unit" and (cls.platform in c.consumes or "*" in c.consumes)
+            for _, c in transformers
+        ):
+            raise ConfigError(
+                f"{section.key_path}: no transformer handles platform"
+                f" {cls.platform!r}; install the plugin that provides one"
+            )
+    for section, cls in transformers:
+        instance = cls(
+            configs[id(section)], _context(settings, section.name, "transformers", attrs)
+        )
+        target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
+        target.append(instance)
+    for section, cls in sinks:
+        built.sinks[section.name] = cls(
+            configs[id(section)], _context(settings, section.name, "sinks", attrs)
+        )
+    return built

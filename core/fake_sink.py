@@ -1,0 +1,141 @@
+"""The fake sink of :mod:`core.testing`: a durable JSON Lines store that can be told to fail."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import msgspec
+
+from core.config import Secret
+from core.errors import SinkUnavailable
+from core.fakes import crash_point, fsync_append
+from core.protocols import Context, Finding, Query, Receipt, SearchResults
+from core.records import Record, decode_record, encode_record
+
+__all__ = ["FakeSink"]
+
+
+class FakeSink:
+    """A durable, idempotent JSON Lines store that can be told to fail."""
+
+    name: ClassVar[str] = "fake_sink"
+
+    class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+        """``path`` is relative to the state dir; ``fail_after`` counts records, -1 = never."""
+
+        path: str = ""
+        fail_after: int = -1
+        down_while: str = ""
+        token: Secret | None = None  # a credential, to exercise secret handling
+
+    def __init__(self, config: FakeSink.Config, context: Context) -> None:
+        self.config = config
+        self.context = context
+        self.dir = context.state_dir / (config.path or f"fake-sink-{context.name}")
+        self.written = 0
+
+    @property
+    def records_path(self) -> Path:
+        """The JSON Lines file holding one line per stored record."""
+        return self.dir / "records.jsonl"
+
+    def check(self) -> list[Finding]:
+        """Fails while the ``down_while`` marker exists."""
+        ok = not self._down()
+        return [
+            Finding(
+                component=self.context.name,
+                check="store reachable",
+                ok=ok,
+                detail="" if ok else "marker file present",
+                action="" if ok else "remove it",
+            )
+        ]
+
+    def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
+        """Append records not already stored identically; copy artifacts; fsync."""
+        stored = {r.id: encode_record(r) for r in self._load()}
+        new: list[bytes] = []
+        for record in records:
+            if self._down() or self.written == self.config.fail_after:
+                fsync_append(self.records_path, new)
+                raise SinkUnavailable("fake sink is down", sink=self.context.name)
+            data = encode_record(record)
+            if stored.get(record.id) != data:
+                new.append(data)
+                stored[record.id] = data
+            self.written += 1
+        for sha, src in artifacts.items():
+            blob = self.dir / "blobs" / sha
+            if not blob.exists():
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                blob.write_bytes(Path(src).read_bytes())
+        fsync_append(self.records_path, new)
+        crash_point("sink_write")
+        return Receipt(
+            sink=self.context.name, record_ids=[r.id for r in records], artifacts=sorted(artifacts)
+        )
+
+    def lines(self) -> list[Record]:
+        """Every stored line, duplicates included (tests count copies with this)."""
+        if not self.records_path.exists():
+            return []
+        return [decode_record(x) for x in self.records_path.read_bytes().splitlines() if x]
+
+    def _load(self) -> list[Record]:
+        if self._down():
+            raise SinkUnavailable("fake sink is down", sink=self.context.name)
+        return list({r.id: r for r in self.lines()}.values())
+
+    def _down(self) -> bool:
+        return bool(self.config.down_while) and Path(self.config.down_while).exists()
+
+    def search(self, query: Query) -> SearchResults:
+        """Substring text match, exact attribute match, kind filter."""
+        hits = [r for r in self._load() if _matches(r, query)]
+        return SearchResults(total=len(hits), records=hits[: query.limit])
+
+    def get(self, record_id: str) -> Record | None:
+        """The stored record with this id."""
+        return next((r for r in self._load() if r.id == record_id), None)
+
+    def verify(self) -> list[Finding]:
+        """Re-hash every blob; one failed finding per changed blob."""
+        out = []
+        for blob in sorted((self.dir / "blobs").glob("*")):
+            if hashlib.sha256(blob.read_bytes()).hexdigest() != blob.name:
+                out.append(
+                    Finding(
+                        component=self.context.name,
+                        check="blob",
+                        ok=False,
+                        detail=f"{blob.name} changed",
+                        action="restore it",
+                    )
+                )
+        return out
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _matches(record: Record, query: Query) -> bool:
+    if query.text and query.text.lower() not in record.text.lower():
+        return False
+    if query.kind and record.kind != query.kind:
+        return False
+    if query.min_risk is not None and (record.risk is None or record.risk.score < query.min_risk):
+        return False
+    if query.since and record.occurred_at < query.since:
+        return False
+    if query.until and record.occurred_at > query.until:
+        return False
+    for attr, values in query.where.items():
+        value = record.attributes.get(attr)
+        have = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if not set(have) & set(values):
+            return False
+    return True

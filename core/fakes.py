@@ -1,0 +1,211 @@
+"""The fake source and transformer of :mod:`core.testing`, and crash injection for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import msgspec
+
+from core.errors import PayloadError
+from core.protocols import Context, Failure, Finding, Receipt, SpooledFile, Unit
+from core.records import Artifact, AttributeSpec, ChatRecord, MeetingRecord, Record, record_id
+
+__all__ = ["FakeSource", "FakeTransformer", "crash_point", "fsync_append", "read_acks"]
+
+
+_crash_counts: Counter[str] = Counter()
+
+
+def crash_point(point: str) -> None:
+    """SIGKILL this process when ``ECOMMS_FAKE_CRASH`` names ``point`` and its count is reached."""
+    spec = os.environ.get("ECOMMS_FAKE_CRASH", "")
+    if not spec:
+        return
+    name, _, count = spec.partition(":")
+    if name != point:
+        return
+    _crash_counts[point] += 1
+    if _crash_counts[point] >= int(count or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def fsync_append(path: Path, lines: Sequence[bytes]) -> None:
+    """Append ``lines`` (newline-terminated) to ``path`` and fsync before returning."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as fh:
+        for line in lines:
+            fh.write(line + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_acks(state_dir: Path, name: str = "fake") -> list[dict[str, Any]]:
+    """The acknowledgements a :class:`FakeSource` instance recorded, in order."""
+    path = Path(state_dir) / f"fake-{name}-acks.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
+class FakeSource:
+    """A deterministic source of ``units`` units with ``records`` records each."""
+
+    name: ClassVar[str] = "fake"
+    platform: ClassVar[str] = "fake"
+    attributes: ClassVar[Sequence[AttributeSpec]] = [
+        AttributeSpec(name="FakeUnitKey", type="keyword", description="Key of the fake unit"),
+        AttributeSpec(name="FakeIndex", type="integer", description="Position of the record"),
+    ]
+
+    class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+        """``fail``: unit key -> transient / terminal / malformed, while ``fail_while`` exists."""
+
+        units: int = 3
+        records: int = 2
+        files: int = 0
+        file_size: int = 4096
+        fail: dict[str, Literal["transient", "terminal", "malformed"]] = {}
+        fail_while: str = ""
+        delay: float = 0.0  # seconds spent capturing each unit
+
+    def __init__(self, config: FakeSource.Config, context: Context) -> None:
+        self.config = config
+        self.context = context
+
+    def check(self) -> list[Finding]:
+        """Always reachable."""
+        return [Finding(component=self.context.name, check="fake source", ok=True)]
+
+    def pull(self, checkpoint: str | None) -> Iterator[Unit]:
+        """Yield the units after ``checkpoint`` (the index of the last settled unit)."""
+        start = int(checkpoint or 0)
+        for index in range(start + 1, self.config.units + 1):
+            time.sleep(self.config.delay)
+            yield self._unit(index)
+            crash_point("pull")
+
+    def recapture(self, unit: Unit) -> Unit:
+        """Build the unit again from its key."""
+        return self._unit(int(unit.key[1:]))
+
+    def acknowledge(self, unit: Unit, receipts: Sequence[Receipt]) -> list[dict[str, Any]]:
+        """Record the acknowledgement durably and return it as the action taken."""
+        crash_point("acknowledge")
+        action = {"action": "ack", "key": unit.key, "sinks": sorted(r.sink for r in receipts)}
+        path = self.context.state_dir / f"fake-{self.context.name}-acks.jsonl"
+        fsync_append(path, [json.dumps(action).encode()])
+        return [action]
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def _failing(self, key: str) -> str:
+        if key not in self.config.fail:
+            return ""
+        if self.config.fail_while and not Path(self.config.fail_while).exists():
+            return ""
+        return self.config.fail[key]
+
+    def _unit(self, index: int) -> Unit:
+        key = f"u{index:04d}"
+        texts = [f"fake message {index}.{n} about unit {key}" for n in range(self.config.records)]
+        unit = Unit(
+            source=self.context.name,
+            platform=self.platform,
+            key=key,
+            version="v1",
+            title=f"Fake unit {index}",
+            payloads={"texts": texts},
+            checkpoint=str(index),
+        )
+        mode = self._failing(key)
+        if mode == "malformed":
+            unit.payloads = {"texts": "not a list"}
+        elif mode:
+            unit.failure = Failure(
+                message=f"fake {mode} failure of {key}", transient=mode == "transient", where="fake"
+            )
+            return unit
+        unit.files = [self._file(key, n) for n in range(self.config.files)]
+        return unit
+
+    def _file(self, key: str, n: int) -> SpooledFile:
+        data = hashlib.sha256(f"{key}/{n}".encode()).digest() * (self.config.file_size // 32 + 1)
+        data = data[: self.config.file_size]
+        path = self.context.spool_dir / f"{key}-{n}.bin"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return SpooledFile(
+            file_id=f"{key}-f{n}",
+            path=str(path),
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type="application/octet-stream",
+            name=path.name,
+        )
+
+
+class FakeTransformer:
+    """Turns a fake unit into one meeting record and one chat record per text."""
+
+    name: ClassVar[str] = "fake_transformer"
+    stage: ClassVar[Literal["unit", "records"]] = "unit"
+    consumes: ClassVar[frozenset[str]] = frozenset({"fake"})
+    attributes: ClassVar[Sequence[AttributeSpec]] = []
+
+    class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+        """No options."""
+
+    def __init__(self, config: FakeTransformer.Config, context: Context) -> None:
+        self.config = config
+
+    def transform(self, unit: Unit, records: list[Record]) -> list[Record]:
+        """Build the records of ``unit``; a malformed payload raises ``PayloadError``."""
+        texts = unit.payloads.get("texts")
+        if not isinstance(texts, list):
+            raise PayloadError("texts is not a list", unit=unit.key, field="texts")
+        occurred = datetime(2026, 11, 2, 10, 0, tzinfo=UTC) + timedelta(minutes=int(unit.key[1:]))
+        artifacts = [
+            Artifact(
+                sha256=f.sha256,
+                size=f.size,
+                media_type=f.media_type,
+                file_id=f.file_id,
+                name=f.name,
+            )
+            for f in unit.files
+        ]
+        out: list[Record] = [
+            MeetingRecord(
+                id=record_id(unit.source, unit.key, "meeting"),
+                source=unit.source,
+                platform=unit.platform,
+                occurred_at=occurred,
+                title=unit.title,
+                text=unit.title,
+                artifacts=artifacts,
+                attributes={"FakeUnitKey": unit.key, "FakeIndex": 0},
+            )
+        ]
+        for n, text in enumerate(texts, start=1):
+            out.append(
+                ChatRecord(
+                    id=record_id(unit.source, unit.key, str(n)),
+                    source=unit.source,
+                    platform=unit.platform,
+                    occurred_at=occurred,
+                    title=unit.title,
+                    text=text,
+                    attributes={"FakeUnitKey": unit.key, "FakeIndex": n},
+                )
+            )
+        return out

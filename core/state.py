@@ -1,0 +1,342 @@
+"""The state store: checkpoints, unit status, dead letters and the custody ledger (SQLite).
+
+One database file, ``state.db`` in the state directory, in WAL mode with one writer. Every
+change that must be atomic (committing a unit: its status, its ledger entry and the
+checkpoint) happens in one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from core import ledger
+from core.errors import StateError
+from core.protocols import Receipt, Unit
+
+__all__ = ["DeadLetter", "State", "UnitState"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT);
+CREATE TABLE IF NOT EXISTS units (
+    source TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_captured_at TEXT NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '', gaps TEXT NOT NULL DEFAULT '[]',
+    acked INTEGER NOT NULL DEFAULT 0, snapshot TEXT, receipts TEXT, updated_at TEXT,
+    PRIMARY KEY (source, key));
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, key TEXT NOT NULL,
+    attempts INTEGER NOT NULL, error TEXT NOT NULL, snapshot TEXT NOT NULL, created_at TEXT,
+    UNIQUE (source, key));
+CREATE TABLE IF NOT EXISTS runs (source TEXT PRIMARY KEY, last_run_at TEXT, last_error TEXT);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class UnitState(msgspec.Struct, kw_only=True, frozen=True):
+    """What the store knows of one unit."""
+
+    source: str
+    key: str
+    version: str
+    status: str  # pending | failed | committed | dead
+    attempts: int
+    first_captured_at: datetime
+    last_error: str
+    gaps: list[str]
+    acked: bool
+
+
+class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
+    """A unit in the dead-letter store: its snapshot (no bytes) and the error that put it there."""
+
+    id: int
+    source: str
+    key: str
+    attempts: int
+    error: str
+    created_at: str
+    snapshot: str
+
+    def unit(self) -> Unit:
+        """The unit as it was when dead-lettered (payloads and file metadata)."""
+        return msgspec.json.decode(self.snapshot, type=Unit)
+
+
+class State:
+    """Access to ``state.db``; one instance per process."""
+
+    def __init__(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / "state.db"
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_SCHEMA + ledger.LEDGER_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Hold the state directory's run lock: one capturing process at a time."""
+        with (self.path.parent / "run.lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StateError(
+                    "another ecomms process is capturing with this state directory",
+                    state_dir=str(self.path.parent),
+                ) from None
+            yield
+
+    # --- checkpoints and units ------------------------------------------------------------
+
+    def checkpoint(self, source: str) -> str | None:
+        """The source's checkpoint, or ``None`` before its first commit."""
+        row = self.db.execute("SELECT value FROM checkpoints WHERE source=?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def _set_checkpoint(self, db: sqlite3.Connection, source: str, value: str) -> None:
+        db.execute(
+            "INSERT INTO checkpoints VALUES (?,?,?) ON CONFLICT(source) DO UPDATE SET"
+            " value=excluded.value, updated_at=excluded.updated_at",
+            (source, value, _now()),
+        )
+
+    def advance(self, source: str, value: str) -> None:
+        """Move the checkpoint past a unit that needs no commit (already settled)."""
+        with self.transaction() as db:
+            self._set_checkpoint(db, source, value)
+
+    def unit(self, source: str, key: str) -> UnitState | None:
+        """The stored state of one unit."""
+        row = self.db.execute(
+            "SELECT source, key, version, status, attempts, first_captured_at, last_error, gaps,"
+            " acked FROM units WHERE source=? AND key=?",
+            (source, key),
+        ).fetchone()
+        if not row:
+            return None
+        return UnitState(
+            source=row[0],
+            key=row[1],
+            version=row[2],
+            status=row[3],
+            attempts=row[4],
+            first_captured_at=datetime.fromisoformat(row[5]),
+            last_error=row[6],
+            gaps=msgspec.json.decode(row[7]),
+            acked=bool(row[8]),
+        )
+
+    def begin(self, source: str, key: str) -> datetime:
+        """Register a unit on first sight; return its durable ``first_captured_at``."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO units (source, key, status, first_captured_at,"
+                " updated_at) VALUES (?,?,'pending',?,?)",
+                (source, key, _now(), _now()),
+            )
+        state = self.unit(source, key)
+        assert state is not None
+        return state.first_captured_at
+
+    def record_failure(self, source: str, key: str, version: str, error: str) -> int:
+        """Count one failed attempt of a unit; return the attempts so far."""
+        self.begin(source, key)
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE units SET attempts=attempts+1, status='failed', last_error=?,"
+                " version=?, updated_at=? WHERE source=? AND key=?",
+                (error, version, _now(), source, key),
+            )
+        state = self.unit(source, key)
+        assert state is not None
+        return state.attempts
+
+    def commit(
+        self,
+        unit: Unit,
+        receipts: Sequence[Receipt],
+        record_ids: Sequence[str],
+        checkpoint: str | None,
+        retried: int | None = None,
+    ) -> None:
+        """Commit a unit: status, ledger ``commit`` (and ``dlq_retry``), checkpoint; atomically."""
+        data = {
+            "version": unit.version,
+            "record_ids": sorted(record_ids),
+            "artifacts": sorted(f.sha256 for f in unit.files),
+            "files": sorted(f.file_id for f in unit.files),
+            "gaps": unit.gaps,
+            "receipts": [msgspec.to_builtins(r) for r in receipts],
+        }
+        snapshot = msgspec.json.encode(unit).decode()
+        receipts_json = msgspec.json.encode(list(receipts)).decode()
+        with self.transaction() as db:
+            if retried is not None:
+                db.execute("DELETE FROM dead_letters WHERE id=?", (retried,))
+                ledger.append(db, "dlq_retry", unit.source, unit.key, {"dead_letter": retried})
+            ledger.append(db, "commit", unit.source, unit.key, data)
+            db.execute(
+                "UPDATE units SET status='committed', version=?, last_error='', gaps=?,"
+                " acked=0, snapshot=?, receipts=?, updated_at=? WHERE source=? AND key=?",
+                (
+                    unit.version,
+                    msgspec.json.encode(unit.gaps).decode(),
+                    snapshot,
+                    receipts_json,
+                    _now(),
+                    unit.source,
+                    unit.key,
+                ),
+            )
+            if checkpoint is not None:
+                self._set_checkpoint(db, unit.source, checkpoint)
+
+    def unacked(self, source: str) -> list[tuple[Unit, list[Receipt]]]:
+        """Committed units of ``source`` whose acknowledgement never completed."""
+        rows = self.db.execute(
+            "SELECT snapshot, receipts FROM units WHERE source=? AND"
+            " status='committed' AND acked=0 ORDER BY rowid",
+            (source,),
+        )
+        return [
+            (msgspec.json.decode(s, type=Unit), msgspec.json.decode(r, type=list[Receipt]))
+            for s, r in rows
+        ]
+
+    def acknowledged(self, unit: Unit, actions: list[dict[str, Any]]) -> None:
+        """Record the acknowledgement of a committed unit and the actions it took."""
+        with self.transaction() as db:
+            ledger.append(db, "acknowledge", unit.source, unit.key, {"actions": actions})
+            db.execute(
+                "UPDATE units SET acked=1, snapshot=NULL, receipts=NULL, updated_at=?"
+                " WHERE source=? AND key=?",
+                (_now(), unit.source, unit.key),
+            )
+
+    # --- dead letters --------------------------------------------------------------------
+
+    def dead_letter(self, unit: Unit, error: str, attempts: int) -> int:
+        """Move a unit to the dead-letter store (snapshot without bytes); return its id."""
+        self.begin(unit.source, unit.key)
+        snapshot = msgspec.json.encode(unit).decode()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO dead_letters (source, key, attempts, error, snapshot,"
+                " created_at) VALUES (?,?,?,?,?,?) ON CONFLICT(source, key) DO UPDATE SET"
+                " attempts=excluded.attempts, error=excluded.error,"
+                " snapshot=excluded.snapshot",
+                (unit.source, unit.key, attempts, error, snapshot, _now()),
+            )
+            db.execute(
+                "UPDATE units SET status='dead', attempts=?, last_error=?, updated_at=?"
+                " WHERE source=? AND key=?",
+                (attempts, error, _now(), unit.source, unit.key),
+            )
+            ledger.append(
+                db,
+                "dead_letter",
+                unit.source,
+                unit.key,
+                {"error": error, "attempts": attempts, "version": unit.version},
+            )
+        row = self.db.execute(
+            "SELECT id FROM dead_letters WHERE source=? AND key=?", (unit.source, unit.key)
+        ).fetchone()
+        return int(row[0])
+
+    def dead_letters(self, ids: Sequence[int] | None = None) -> list[DeadLetter]:
+        """Dead letters, oldest first; only ``ids`` when given."""
+        rows = self.db.execute(
+            "SELECT id, source, key, attempts, error, created_at, snapshot"
+            " FROM dead_letters ORDER BY id"
+        ).fetchall()
+        out = [
+            DeadLetter(
+                id=r[0],
+                source=r[1],
+                key=r[2],
+                attempts=r[3],
+                error=r[4],
+                created_at=r[5],
+                snapshot=r[6],
+            )
+            for r in rows
+        ]
+        return [d for d in out if ids is None or d.id in ids]
+
+    # --- runs and status -----------------------------------------------------------------
+
+    def run_finished(self, source: str, error: str = "") -> None:
+        """Remember when ``source`` last ran and how it ended."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO runs VALUES (?,?,?) ON CONFLICT(source) DO UPDATE SET"
+                " last_run_at=excluded.last_run_at, last_error=excluded.last_error",
+                (source, _now(), error),
+            )
+
+    def status(self, source: str) -> dict[str, Any]:
+        """Counts and gaps of one source, for ``ecomms status``."""
+        counts = dict(
+            self.db.execute(
+                "SELECT status, count(*) FROM units WHERE source=? GROUP BY status", (source,)
+            ).fetchall()
+        )
+        gaps = [
+            {"key": k, "gaps": msgspec.json.decode(g)}
+            for k, g in self.db.execute(
+                "SELECT key, gaps FROM units WHERE source=? AND gaps != '[]' ORDER BY key",
+                (source,),
+            )
+        ]
+        run = self.db.execute(
+            "SELECT last_run_at, last_error FROM runs WHERE source=?", (source,)
+        ).fetchone()
+        unacked = self.db.execute(
+            "SELECT count(*) FROM units WHERE source=? AND status='committed' AND acked=0",
+            (source,),
+        ).fetchone()[0]
+        return {
+            "source": source,
+            "checkpoint": self.checkpoint(source),
+            "committed": counts.get("committed", 0),
+            "pending_retry": counts.get("failed", 0),
+            "dead_lettered": counts.get("dead", 0),
+            "unacknowledged": unacked,
+            "gaps": gaps,
+            "last_run_at": run[0] if run else None,
+            "last_error": run[1] if run else "",
+        }
+
+    def verify_ledger(self) -> tuple[int, list[str]]:
+        """Recompute the custody ledger's hash chain."""
+        return ledger.verify_chain(self.db)

@@ -1,0 +1,67 @@
+"""Tiny fakes and conformance test classes for plugin authors and the host's own tests.
+
+Load the fakes into a host with ``ECOMMS_EXTRA_PLUGINS=core.testing``; they then behave like
+any installed plugin:
+
+- :class:`FakeSource` (``fake``, platform ``fake``): deterministic units ``u0001``,
+  ``u0002``... with optional files; some keys can fail (transient or terminal) while a
+  marker file exists; every acknowledgement is appended to ``fake-<name>-acks.jsonl`` in
+  the state directory so tests can count them.
+- :class:`FakeTransformer` (``fake_transformer``, unit stage, consumes ``fake``).
+- :class:`FakeSink` (``fake_sink``): a durable JSON Lines store keyed by record id (a record
+  already stored identically is not written again), blobs by SHA-256, ``search``/``get``/
+  ``verify``; it can fail after N records or while a marker file exists.
+
+Crash injection (tests only): ``ECOMMS_FAKE_CRASH=<point>:<n>`` kills the process with
+SIGKILL the n-th time it reaches ``point``: ``pull`` (a unit was yielded), ``sink_write``
+(a sink made a batch durable), ``acknowledge`` (the unit is committed, not yet
+acknowledged), ``after_commit`` (acknowledged, before the next unit).
+
+:class:`SourceContract` and :class:`SinkContract` are pytest base classes a plugin's tests
+subclass (see their docstrings); :func:`sample_records` gives one record of every kind.
+"""
+
+from __future__ import annotations
+
+from core.contracts import SinkContract, SourceContract
+from core.fake_sink import FakeSink
+from core.fakes import FakeSource, FakeTransformer, crash_point, read_acks
+from core.hookspecs import hookimpl
+from core.protocols import Unit
+from core.samples import sample_artifacts, sample_records
+
+__all__ = [
+    "FakeSink",
+    "FakeSource",
+    "FakeTransformer",
+    "SinkContract",
+    "SourceContract",
+    "crash_point",
+    "read_acks",
+    "sample_artifacts",
+    "sample_records",
+]
+
+
+@hookimpl
+def ecomms_register_sources() -> list[type]:
+    """Register :class:`FakeSource`."""
+    return [FakeSource]
+
+
+@hookimpl
+def ecomms_register_transformers() -> list[type]:
+    """Register :class:`FakeTransformer`."""
+    return [FakeTransformer]
+
+
+@hookimpl
+def ecomms_register_sinks() -> list[type]:
+    """Register :class:`FakeSink`."""
+    return [FakeSink]
+
+
+@hookimpl
+def ecomms_after_commit(unit: Unit) -> None:
+    """Crash injection point ``after_commit``."""
+    crash_point("after_commit")

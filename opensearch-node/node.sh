@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Build, start and stop one real OpenSearch node (2.19, Java 17) bound to 127.0.0.1.
+#
+#   bash opensearch-node/node.sh build                      # resolve jars with Maven, compile
+#   bash opensearch-node/node.sh start [--port P] [--home DIR]   # background; prints the URL
+#   bash opensearch-node/node.sh stop [--home DIR]          # SIGTERM, then KILL after 30 s
+#   bash opensearch-node/node.sh run --port P --home DIR    # foreground (used by the tests)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TARGET="$HERE/target"
+STATE="$TARGET/node-home"   # remembers the home of the node started by `start`
+
+die() { echo "node.sh: $*" >&2; exit 1; }
+
+java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
+
+# Pick a Java 17: $JAVA_HOME, then `java` on PATH, then the usual JVM directories.
+find_java() {
+  local candidates=()
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
+  for dir in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk* \
+             /usr/lib/jvm/temurin-17* /usr/lib/jvm/*17*; do
+    [[ -x "$dir/bin/java" ]] && candidates+=("$dir/bin/java")
+  done
+  for java in "${candidates[@]}"; do
+    if [[ "$(java_major "$java")" == "17" ]]; then
+      echo "$java"
+      return 0
+    fi
+  done
+  die "no Java 17 found (tried \$JAVA_HOME, PATH and /usr/lib/jvm); install openjdk-17-jdk-headless"
+}
+
+cmd_build() {
+  local java
+  java="$(find_java)"
+  command -v mvn >/dev/null 2>&1 || die "Maven not found; install maven"
+  JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java")")")" \
+    mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" -DskipTests package
+  echo "built: $TARGET/classes and $(ls "$TARGET/dependency" | wc -l) jars in $TARGET/dependency"
+}
+
+require_built() {
+  [[ -d "$TARGET/classes/io" && -d "$TARGET/dependency" ]] \
+    || die "module not built; run: bash opensearch-node/node.sh build"
+}
+
+parse_args() {
+  PORT="9250-9299"
+  HOME_DIR=""
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --port) PORT="$2"; shift 2 ;;
+      --home) HOME_DIR="$2"; shift 2 ;;
+      *) die "unknown argument: $1" ;;
+    esac
+  done
+}
+
+cmd_run() {
+  parse_args "$@"
+  require_built
+  [[ -n "$HOME_DIR" ]] || die "run needs --home DIR"
+  local java
+  java="$(find_java)"
+  exec "$java" -Xms512m -Xmx1g -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
+    -Djava.locale.providers=SPI,COMPAT -Djna.nosys=true -Dlog4j2.disable.jmx=true \
+    -Dlog4j.shutdownHookEnabled=false -Dio.netty.noUnsafe=true \
+    -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0 \
+    -cp "$TARGET/classes:$TARGET/dependency/*" io.ecomms.opensearchnode.EmbeddedOpenSearch \
+    --home "$HOME_DIR" --http-port "$PORT"
+}
+
+cmd_start() {
+  parse_args "$@"
+  require_built
+  [[ -n "$HOME_DIR" ]] || HOME_DIR="$(mktemp -d -t ecomms-opensearch.XXXXXX)"
+  mkdir -p "$HOME_DIR" "$TARGET"
+  local log="$HOME_DIR/node.log"
+  nohup bash "$HERE/node.sh" run --port "$PORT" --home "$HOME_DIR" >"$log" 2>&1 &
+  echo $! >"$HOME_DIR/node.pid"
+  echo "$HOME_DIR" >"$STATE"
+  for _ in $(seq 1 240); do
+    if grep -q '^OPENSEARCH_READY' "$log"; then
+      grep '^OPENSEARCH_READY' "$log" | awk '{print $2}'
+      return 0
+    fi
+    kill -0 "$(cat "$HOME_DIR/node.pid")" 2>/dev/null || { tail -n 80 "$log" >&2; die "node exited"; }
+    sleep 0.5
+  done
+  tail -n 80 "$log" >&2
+  die "node not ready after 120 s (log: $log)"
+}
+
+cmd_stop() {
+  parse_args "$@"
+  [[ -n "$HOME_DIR" ]] || HOME_DIR="$(cat "$STATE" 2>/dev/null || true)"
+  [[ -n "$HOME_DIR" && -f "$HOME_DIR/node.pid" ]] || die "no started node found"
+  local pid
+  pid="$(cat "$HOME_DIR/node.pid")"
+  kill -TERM "$pid" 2>/dev/null || { echo "not running"; return 0; }
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || { echo "stopped"; rm -f "$HOME_DIR/node.pid"; return 0; }
+    sleep 0.5
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  echo "killed after 30 s"
+}
+
+case "${1:-}" in
+  build) shift; cmd_build "$@" ;;
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  run) shift; cmd_run "$@" ;;
+  *) die "usage: node.sh build | start [--port P] [--home DIR] | stop [--home DIR] | run --port P --home DIR" ;;
+esac

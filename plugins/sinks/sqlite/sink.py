@@ -1,0 +1,248 @@
+"""The sqlite sink: the embedded default search store (FTS5 text, typed attribute filters)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import msgspec
+
+from core.errors import ConfigError, SinkUnavailable, StateError
+from core.protocols import Context, Finding, Query, Receipt, SearchResults
+from core.records import AttributeType, Record, decode_record
+
+from .query import fts_expression, where_sql
+from .rows import attribute_rows, fts_row, record_row
+from .schema import connect
+
+__all__ = ["SqliteSink"]
+
+_UPSERT = """
+INSERT INTO records (id, kind, source, platform, occurred_at, title, text, parent_id,
+                     risk_score, risk_categories, captured_at, json)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    kind = excluded.kind, source = excluded.source, platform = excluded.platform,
+    occurred_at = excluded.occurred_at, title = excluded.title, text = excluded.text,
+    parent_id = excluded.parent_id, risk_score = excluded.risk_score,
+    risk_categories = excluded.risk_categories, captured_at = excluded.captured_at,
+    json = excluded.json
+"""
+_BM25 = "bm25(records_fts, 4.0, 1.0, 2.0, 1.0)"
+
+
+class SqliteSink:
+    """Embedded search store: one SQLite file, safe for readers while a capture writes."""
+
+    name: ClassVar[str] = "sqlite"
+    #: Artifact bytes are not kept here (the filesystem sink keeps them), so receipts
+    #: never list artifacts: the custody ledger must not count this sink as holding them.
+    stores_artifacts: ClassVar[bool] = False
+
+    class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+        """``path``: the database file (relative to the working directory);
+        ``timeout``: seconds to wait for a lock held by another process."""
+
+        path: str
+        timeout: float = 30.0
+
+    def __init__(self, config: SqliteSink.Config, context: Context) -> None:
+        self.config = config
+        self.context = context
+        self.path = Path(config.path).expanduser().absolute()
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._types: dict[str, AttributeType] = {}
+
+    # --- protocol -------------------------------------------------------------------------
+
+    def check(self) -> list[Finding]:
+        """Open the database (creating it) and confirm it can be written."""
+        try:
+            with self._lock:
+                conn = self._connection()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+        except (sqlite3.Error, OSError, SinkUnavailable) as exc:
+            return [
+                Finding(
+                    component=self.context.name,
+                    check="writable",
+                    ok=False,
+                    detail=f"{self.path}: {exc}",
+                    action="fix the path or permissions, or stop the other writer",
+                )
+            ]
+        return [
+            Finding(component=self.context.name, check="writable", ok=True, detail=str(self.path))
+        ]
+
+    def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
+        """Upsert ``records`` by id in one durable transaction (artifact bytes are not kept)."""
+        try:
+            with self._lock:
+                conn = self._connection()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for record in records:
+                        self._upsert(conn, record)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.OperationalError as exc:
+            raise SinkUnavailable(
+                f"search store not writable: {exc}", sink=self.context.name, path=str(self.path)
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"search store is damaged: {exc}", sink=self.context.name, path=str(self.path)
+            ) from exc
+        return Receipt(sink=self.context.name, record_ids=[r.id for r in records])
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # --- searching ------------------------------------------------------------------------
+
+    def search(self, query: Query) -> SearchResults:
+        """Records matching ``query`` (best text match first, else newest first)."""
+        with self._lock:
+            conn = self._connection(create=False)
+            conditions, params = where_sql(query, self._known_types(conn))
+            source = "records"
+            order = "records.occurred_at DESC, records.id"
+            if query.text:
+                expression = fts_expression(query.text)
+                if expression is None:
+                    return SearchResults(total=0, records=[])
+                source = "records JOIN records_fts ON records_fts.rowid = records.rowid"
+                conditions.insert(0, "records_fts MATCH ?")
+                params.insert(0, expression)
+                order = f"{_BM25}, {order}"
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            total = conn.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT records.json FROM {source}{where} ORDER BY {order} LIMIT ?",
+                [*params, max(query.limit, 0)],
+            ).fetchall()
+        return SearchResults(total=total, records=[decode_record(row[0]) for row in rows])
+
+    def get(self, record_id: str) -> Record | None:
+        """The record with this id, or ``None``."""
+        with self._lock:
+            row = (
+                self._connection(create=False)
+                .execute("SELECT json FROM records WHERE id = ?", (record_id,))
+                .fetchone()
+            )
+        return decode_record(row[0]) if row else None
+
+    def attributes(self) -> dict[str, str]:
+        """Every filterable attribute name and its type (declared or seen in records)."""
+        with self._lock:
+            return dict(self._known_types(self._connection(create=False)))
+
+    def verify(self) -> list[Finding]:
+        """Run SQLite's and FTS5's integrity checks (the archive of record is elsewhere)."""
+        if self._conn is None and not self.path.exists():
+            return [
+                Finding(
+                    component=self.context.name,
+                    check="integrity",
+                    ok=False,
+                    detail=f"{self.path}: no search store at this path",
+                    action="check [sinks.sqlite] path (relative to the working directory)",
+                )
+            ]
+        with self._lock:
+            conn = self._connection(create=False)
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            try:
+                conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+                fts_ok = True
+            except sqlite3.DatabaseError:
+                fts_ok = False
+        ok = result == "ok" and fts_ok
+        detail = f"{self.path}: database {result}, full-text index {'ok' if fts_ok else 'bad'}"
+        action = "" if ok else "rebuild the search store by replaying the archive of record"
+        return [
+            Finding(
+                component=self.context.name, check="integrity", ok=ok, detail=detail, action=action
+            )
+        ]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _connection(self, create: bool = True) -> sqlite3.Connection:
+        """The open connection; on first use, create the schema and record declared types.
+
+        Reading (``create=False``) never creates a store: searching a path where nothing
+        was captured is an error, not an empty result.
+        """
+        if self._conn is None:
+            if not create and not self.path.exists():
+                raise ConfigError(
+                    "no search store at this path: nothing was captured into it yet, or "
+                    "[sinks.sqlite] path is relative and ecomms runs in another directory "
+                    "(relative paths are resolved against the working directory)",
+                    sink=self.context.name,
+                    path=str(self.path),
+                )
+            try:
+                conn = connect(self.path, self.config.timeout)
+            except (sqlite3.Error, OSError) as exc:
+                raise SinkUnavailable(
+                    f"cannot open the search store: {exc}",
+                    sink=self.context.name,
+                    path=str(self.path),
+                ) from exc
+            self._declare(conn)
+            self._conn = conn
+        return self._conn
+
+    def _declare(self, conn: sqlite3.Connection) -> None:
+        """Store the attribute specs of the enabled sources, so readers know their types."""
+        self._types = {spec.name: spec.type for spec in self.context.attributes}
+        if not self.context.attributes:
+            return
+        with contextlib.suppress(sqlite3.OperationalError), conn:  # a read-only store
+            conn.executemany(
+                "INSERT INTO attribute_specs (name, type, description) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET type = excluded.type, "
+                "description = excluded.description",
+                [(s.name, s.type, s.description) for s in self.context.attributes],
+            )
+
+    def _known_types(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        stored = dict(conn.execute("SELECT name, type FROM attribute_specs").fetchall())
+        return {**stored, **self._types}
+
+    def _upsert(self, conn: sqlite3.Connection, record: Record) -> None:
+        """Replace every row of one record (columns, attributes, full text)."""
+        row = record_row(record)
+        conn.execute(_UPSERT, row)
+        rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record.id,)).fetchone()[0]
+        conn.execute("DELETE FROM attributes WHERE record_id = ?", (record.id,))
+        inferred: dict[str, str] = {}
+        for attribute, new_type in attribute_rows(record, self._types):
+            conn.execute("INSERT INTO attributes VALUES (?, ?, ?, ?, ?, ?)", attribute)
+            if new_type:
+                inferred[attribute[1]] = new_type
+        conn.executemany(
+            "INSERT OR IGNORE INTO attribute_specs (name, type) VALUES (?, ?)", inferred.items()
+        )
+        conn.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
+        conn.execute(
+            "INSERT INTO records_fts (rowid, title, text, participants, content) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (rowid, *fts_row(record)),
+        )

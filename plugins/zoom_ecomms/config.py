@@ -1,0 +1,69 @@
+"""Configuration of the Zoom eComms source (``[sources.zoom_ecomms]``, DESIGN §4.1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from core.config import Secret
+
+__all__ = ["CONTENT_KINDS", "ZoomConfig"]
+
+CONTENT_KINDS = ("chat", "polls", "qa", "summary", "surveys", "transcripts", "closed_captions")
+
+Content = Literal["chat", "polls", "qa", "summary", "surveys", "transcripts", "closed_captions"]
+
+
+class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Settings of one Zoom account's capture.
+
+    ``media`` selects audio/video files (``video`` means video and audio); ``content`` the
+    other archive contents and enrichments. Transcripts are captured only when ``media`` is
+    not ``none``. ``auto_delete`` tags each verified, committed file for deletion at Zoom;
+    ``delete_mode`` additionally deletes a meeting's archive files once every one of them is
+    committed (needs the recording write scopes). ``lookback_hours`` re-lists that much
+    before the checkpoint to catch late completions; ``rate_share`` is the fraction of the
+    account's per-second quota this process may use (other apps share the quota);
+    ``workers`` meetings are captured at once (units are still yielded in order).
+    """
+
+    account_id: str
+    client_id: str
+    client_secret: Secret
+    display_name: str = "Zoom"
+    enabled: bool = True
+    groups: list[str] = msgspec.field(default_factory=list)
+    media: Literal["none", "audio", "video"] = "none"
+    content: list[Content] = msgspec.field(default_factory=lambda: list(CONTENT_KINDS))
+    auto_delete: bool = False
+    delete_mode: bool = False
+    plan: Literal["pro", "business"] = "business"
+    capture_from: datetime | None = None
+    api_base_url: str = "https://api.zoom.us/v2"
+    oauth_token_url: str = "https://zoom.us/oauth/token"
+    lookback_hours: float = 24.0
+    window_days: int = 7
+    page_size: int = 300
+    poll_interval_seconds: float = 300.0
+    timeout_seconds: float = 60.0
+    max_attempts: int = 6
+    download_attempts: int = 3
+    rate_share: float = 0.95
+    workers: int = 4
+    webhook_secret: Secret | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.window_days <= 7:
+            raise ValueError("window_days must be between 1 and 7 (Zoom's listing limit)")
+        if not 1 <= self.page_size <= 300:
+            raise ValueError("page_size must be between 1 and 300")
+        if not 0 < self.rate_share <= 1:
+            raise ValueError("rate_share must be in (0, 1]")
+        if self.lookback_hours < 0:
+            raise ValueError("lookback_hours must not be negative")
+        if not 1 <= self.workers <= 32:
+            raise ValueError("workers must be between 1 and 32")
+        if self.max_attempts < 1 or self.download_attempts < 1:
+            raise ValueError("max_attempts and download_attempts must be at least 1")

@@ -1,0 +1,79 @@
+"""One request budget per Zoom account and rate label, shared by every thread of the process.
+
+Sized from the account's plan (ZOOM_API §7.1). Requests are spaced evenly (a bucket of one
+token), so a per-second window at Zoom never sees more than the allowed number; a 429 pauses
+every user of the budget until the time Zoom gave.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+__all__ = ["PLAN_LIMITS", "RateBudget", "budget_for", "label_for"]
+
+PLAN_LIMITS: dict[str, dict[str, float]] = {
+    "pro": {"light": 30, "medium": 20, "heavy": 10},
+    "business": {"light": 80, "medium": 60, "heavy": 40},
+}
+
+_budgets: dict[tuple[str, str, str], RateBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+class RateBudget:
+    """Evenly spaced permits at ``rate`` per second; thread-safe."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._interval = 1.0 / rate
+        self._lock = threading.Lock()
+        self._next = 0.0
+        self.waited = 0.0
+
+    def acquire(self) -> None:
+        """Block until the next permit is due, then take it."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+        delay = slot - now
+        if delay > 0:
+            self.waited += delay
+            time.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Make every user wait ``seconds`` from now (Zoom answered 429)."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+
+def budget_for(account_id: str, plan: str, label: str, share: float = 1.0) -> RateBudget:
+    """Return the process-wide budget of ``account_id`` for ``label`` (light/medium/heavy)."""
+    key = (account_id, plan, label)
+    with _budgets_lock:
+        budget = _budgets.get(key)
+        if budget is None:
+            budget = RateBudget(PLAN_LIMITS[plan][label] * share)
+            _budgets[key] = budget
+        return budget
+
+
+_HEAVY_PREFIXES = ("/report/", "/metrics/")
+_LIGHT_SUFFIXES = ("/polls", "/survey")
+
+
+def label_for(method: str, path: str) -> str:
+    """The rate label of an API call (ZOOM_API §2.1 and §6.1); unknown calls count as medium."""
+    parts = [p for p in path.split("/") if p]
+    if method in ("PATCH", "DELETE") and parts[:1] in (["archive_files"], ["past_meetings"]):
+        return "light"
+    if path.startswith(_HEAVY_PREFIXES):
+        return "medium" if path.endswith("/survey") else "heavy"
+    if parts[:1] == ["users"] and len(parts) == 2:
+        return "light"
+    if parts[:1] == ["past_meetings"] and len(parts) == 2:
+        return "light"
+    if parts[:1] in (["meetings"], ["webinars"]) and path.endswith(_LIGHT_SUFFIXES):
+        return "light"
+    return "medium"

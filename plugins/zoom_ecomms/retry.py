@@ -1,0 +1,105 @@
+"""The retry policy: one table from HTTP status (and Zoom error code) to action."""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import random
+from datetime import UTC, datetime
+
+import httpx
+
+__all__ = ["Action", "backoff_seconds", "classify", "retry_after_seconds"]
+
+
+class Action(enum.Enum):
+    """What to do with a response."""
+
+    OK = "ok"
+    RETRY = "retry"  # transient: back off exponentially with jitter, then retry
+    RATE_LIMITED = "rate_limited"  # wait Retry-After (or ~1 s), pause the budget, retry
+    SCOPE = "scope"  # the token lacks a scope: stop, the app must be re-authorized
+    AUTH = "auth"  # credentials refused even after one re-mint
+    ABSENT = "absent"  # the data does not exist (or the feature is off for this meeting)
+    FAIL = "fail"  # bad request: retrying the same request fails the same way
+
+
+STATUS_ACTIONS: dict[int, Action] = {
+    200: Action.OK,
+    201: Action.OK,
+    204: Action.OK,
+    206: Action.OK,
+    401: Action.AUTH,
+    404: Action.ABSENT,
+    408: Action.RETRY,
+    409: Action.RETRY,
+    425: Action.RETRY,
+    429: Action.RATE_LIMITED,
+    500: Action.RETRY,
+    502: Action.RETRY,
+    503: Action.RETRY,
+    504: Action.RETRY,
+}
+
+CODE_ACTIONS: dict[int, Action] = {
+    124: Action.AUTH,  # token invalid after the auth flow already re-minted once
+    4700: Action.SCOPE,
+    4711: Action.SCOPE,
+    429: Action.RATE_LIMITED,
+    3000: Action.ABSENT,  # webinar info / survey not available
+    3001: Action.ABSENT,  # meeting not found or not ended
+    4400: Action.ABSENT,  # polls disabled
+    12702: Action.ABSENT,  # older than a year: reports no longer available
+    1001: Action.ABSENT,  # user does not exist (left the account)
+}
+
+
+def classify(status: int, code: int | None) -> Action:
+    """Return the action for an HTTP ``status`` and the body's Zoom ``code`` (if any)."""
+    if code is not None and code in CODE_ACTIONS and status >= 400:
+        return CODE_ACTIONS[code]
+    if status in STATUS_ACTIONS:
+        return STATUS_ACTIONS[status]
+    if 200 <= status < 300:
+        return Action.OK
+    if status >= 500:
+        return Action.RETRY
+    return Action.FAIL
+
+
+def backoff_seconds(attempt: int, base: float = 0.25, cap: float = 30.0) -> float:
+    """Exponential backoff with full jitter for retry number ``attempt`` (1-based)."""
+    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+
+
+def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float:
+    """Seconds to wait after a 429: ``Retry-After`` (seconds, HTTP-date or ISO date), else
+    ``X-RateLimit-Reset`` (epoch seconds), else ``default`` plus jitter."""
+    now = datetime.now(UTC)
+    value = response.headers.get("Retry-After", "").strip()
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        when = _parse_date(value)
+        if when is not None:
+            return max(0.0, (when - now).total_seconds())
+    reset = response.headers.get("X-RateLimit-Reset", "").strip()
+    if reset:
+        try:
+            return max(0.0, float(reset) - now.timestamp())
+        except ValueError:
+            pass
+    return default + random.uniform(0, default / 2)
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,131 @@
+"""Which Zoom scopes each feature needs (DESIGN §4.2) and which of them a token lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from plugins.zoom_ecomms.config import ZoomConfig
+
+__all__ = ["CLASSIC_EQUIVALENTS", "FEATURE_SCOPES", "enabled_features", "missing_scopes"]
+
+FEATURE_SCOPES: dict[str, tuple[str, ...]] = {
+    "Participant information": (
+        "user:read:user:admin",
+        "user:read:list_users:admin",
+        "webinar:read:list_panelists:admin",
+        "meeting:read:list_past_participants:admin",
+        "webinar:read:list_past_participants:admin",
+        "report:read:list_meeting_participants:admin",
+        "report:read:list_webinar_participants:admin",
+        "meeting:read:past_meeting:admin",
+    ),
+    "Optional-archiving metadata": (
+        "dashboard:read:list_meeting_participants:admin",
+        "dashboard:read:list_webinar_participants:admin",
+    ),
+    "Archiving API": ("archiving:read:list_archived_files:admin",),
+    "Groups": ("group:read:list_groups:admin",),
+    "Auto-delete status": ("archiving:update:archived_file_auto_delete_status:admin",),
+    "Polls": (
+        "meeting:read:list_polls:admin",
+        "webinar:read:list_polls:admin",
+        "meeting:read:list_poll_results:admin",
+        "webinar:read:list_past_polls:admin",
+    ),
+    "Q&A": ("meeting:read:past_qa:admin", "webinar:read:past_qa:admin"),
+    "AI Companion summary": ("meeting:read:list_summaries:admin", "meeting:read:summary:admin"),
+    "Surveys": (
+        "meeting:read:survey:admin",
+        "webinar:read:survey:admin",
+        "report:read:meeting_survey:admin",
+        "report:read:webinar_survey:admin",
+    ),
+    "Deleting archived files": ("recording:write", "recording:write:admin"),
+}
+
+# A classic ("macro") scope granted to older apps satisfies the granular ones it covers.
+_CLASSIC: dict[str, tuple[str, ...]] = {
+    "user:read:admin": ("user:read:user:admin", "user:read:list_users:admin"),
+    "webinar:read:admin": (
+        "webinar:read:list_panelists:admin",
+        "webinar:read:list_past_participants:admin",
+        "webinar:read:list_polls:admin",
+        "webinar:read:list_past_polls:admin",
+        "webinar:read:past_qa:admin",
+        "webinar:read:survey:admin",
+    ),
+    "meeting:read:admin": (
+        "meeting:read:list_past_participants:admin",
+        "meeting:read:past_meeting:admin",
+        "meeting:read:list_polls:admin",
+        "meeting:read:list_poll_results:admin",
+        "meeting:read:past_qa:admin",
+        "meeting:read:survey:admin",
+    ),
+    "report:read:admin": (
+        "report:read:list_meeting_participants:admin",
+        "report:read:list_webinar_participants:admin",
+        "report:read:meeting_survey:admin",
+        "report:read:webinar_survey:admin",
+    ),
+    "dashboard:read:admin": (
+        "dashboard:read:list_meeting_participants:admin",
+        "dashboard:read:list_webinar_participants:admin",
+    ),
+    "recording:read:admin": ("archiving:read:list_archived_files:admin",),
+    "recording:write:admin": ("archiving:update:archived_file_auto_delete_status:admin",),
+    "group:read:admin": ("group:read:list_groups:admin",),
+    "meeting_summary:read:admin": (
+        "meeting:read:list_summaries:admin",
+        "meeting:read:summary:admin",
+    ),
+}
+
+CLASSIC_EQUIVALENTS: dict[str, frozenset[str]] = {}
+for _classic, _granular in _CLASSIC.items():
+    for _scope in _granular:
+        CLASSIC_EQUIVALENTS.setdefault(_scope, frozenset())
+        CLASSIC_EQUIVALENTS[_scope] = CLASSIC_EQUIVALENTS[_scope] | {_classic}
+
+_CONTENT_FEATURES = {
+    "polls": "Polls",
+    "qa": "Q&A",
+    "summary": "AI Companion summary",
+    "surveys": "Surveys",
+}
+
+
+def enabled_features(config: ZoomConfig) -> list[str]:
+    """Return the features (keys of :data:`FEATURE_SCOPES`) that ``config`` enables."""
+    features = ["Participant information", "Archiving API", "Groups", "Auto-delete status"]
+    if config.plan == "business":
+        features.insert(1, "Optional-archiving metadata")
+    features += [_CONTENT_FEATURES[c] for c in config.content if c in _CONTENT_FEATURES]
+    if config.delete_mode:
+        features.append("Deleting archived files")
+    return features
+
+
+def _satisfied(scope: str, granted: frozenset[str]) -> bool:
+    if scope in granted:
+        return True
+    return bool(CLASSIC_EQUIVALENTS.get(scope, frozenset()) & granted)
+
+
+def missing_scopes(config: ZoomConfig, granted: Iterable[str]) -> dict[str, list[str]]:
+    """Map each enabled feature to the scopes ``granted`` lacks (features lacking none omitted).
+
+    The recording write feature needs either of its two scopes, every other feature all of
+    its scopes (a classic scope covering a granular one counts).
+    """
+    have = frozenset(granted)
+    result: dict[str, list[str]] = {}
+    for feature in enabled_features(config):
+        scopes = FEATURE_SCOPES[feature]
+        if feature == "Deleting archived files":
+            lacking = [] if any(s in have for s in scopes) else list(scopes)
+        else:
+            lacking = [s for s in scopes if not _satisfied(s, have)]
+        if lacking:
+            result[feature] = lacking
+    return result

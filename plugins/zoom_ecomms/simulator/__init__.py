@@ -1,0 +1,16 @@
+"""A simulated Zoom account served over HTTP on loopback, for tests, the demo and benchmarks.
+
+::
+
+    from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+
+    with Simulator(SimulatorConfig(seed=7, meetings=20)) as sim:
+        sim.api_base_url, sim.oauth_token_url, sim.client_id, sim.client_secret
+"""
+
+from __future__ import annotations
+
+from plugins.zoom_ecomms.simulator.config import SimulatorConfig
+from plugins.zoom_ecomms.simulator.server import Simulator
+
+__all__ = ["Simulator", "SimulatorConfig"]

@@ -1,0 +1,207 @@
+"""In-meeting chat in both archive formats: JSON (ZOOM_API §4.2) and TXT (§4.4).
+
+A script of messages is generated once per meeting; the JSON file holds all of it (base64
+string fields), the TXT file the public and private messages as the client shows them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from plugins.zoom_ecomms.simulator.people import Person
+from plugins.zoom_ecomms.simulator.phrases import FLAGGED, ORDINARY
+
+__all__ = ["ChatFiles", "ChatPlan", "build_chat", "hms"]
+
+
+def hms(seconds: int) -> str:
+    """Format elapsed seconds as ``HH:MM:SS``."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@dataclass
+class ChatPlan:
+    """What a meeting's chat contains: who talks, where (location code), which extras."""
+
+    people: list[Person]
+    uuid: str = ""
+    location: str = "01"
+    waiting_room: bool = False
+    group_chat: bool = True
+    archive_offset: int = 20
+
+
+@dataclass
+class ChatFiles:
+    """The generated chat: JSON body, TXT body and their message counts."""
+
+    json_body: bytes
+    txt_body: bytes
+    json_count: int
+    txt_count: int
+
+
+@dataclass
+class _Script:
+    rng: random.Random
+    plan: ChatPlan
+    clock: int = 30
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def msg_id(self) -> str:
+        """A fresh, seeded message id."""
+        raw = f"{self.rng.getrandbits(128):032x}"
+        return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+
+    def add(self, msg_type: int, sender: Person, ext: str | None, **extra: Any) -> dict:
+        """Append a JSON message (string fields base64-encoded) a little later than the last."""
+        self.clock += self.rng.randint(5, 90)
+        msg: dict[str, Any] = {
+            "msg_type": msg_type,
+            "e_time": hms(self.clock),
+            "e_archive_time": hms(max(0, self.clock - self.plan.archive_offset)),
+            "s_id": sender.user_id,
+            "s_name": _b64(sender.name),
+            "s_email": _b64(sender.email),
+        }
+        if ext is not None:
+            msg["msg_id"] = _b64(self.msg_id())
+            msg["msg_extended_type"] = ext
+        for key, value in extra.items():
+            msg[key] = _b64(value) if key in _B64_FIELDS else value
+        self.messages.append(msg)
+        return msg
+
+    def line(self, sender: Person, receiver: str, text: str) -> None:
+        """Append a TXT line; every fourth message puts its text on a tab-indented next line."""
+        stamp = hms(self.clock)
+        if len(self.lines) % 4 == 3:
+            self.lines.append(f"{stamp} From {sender.name} to {receiver}:\n\t{text}")
+        else:
+            self.lines.append(f"{stamp} From {sender.name} to {receiver}: {text}")
+
+
+_B64_FIELDS = {"msg_content", "r_name", "r_email", "original_msg_id", "parent_msg_id"}
+_B64_FIELDS |= {"private_group_id"}
+
+
+def _public(script: _Script, sender: Person, text: str, **extra: Any) -> dict:
+    loc = script.plan.location
+    kind = "02" if loc == "02" and not sender.internal else "01"
+    msg = script.add(1, sender, f"{loc}{loc}0100{kind}00", msg_content=text, **extra)
+    script.line(sender, "Everyone", text)
+    return msg
+
+
+def _private(script: _Script, sender: Person, receiver: Person, text: str) -> dict:
+    loc = script.plan.location
+    msg = script.add(
+        2,
+        sender,
+        f"{loc}{loc}01000400",
+        r_id=receiver.user_id,
+        r_name=receiver.name,
+        r_email=receiver.email,
+        msg_content=text,
+    )
+    script.line(sender, receiver.name, text)
+    return msg
+
+
+def _waiting_room(script: _Script, host: Person, guest: Person) -> None:
+    script.add(1, guest, "040101000600", msg_content="Hi, I'm waiting to be admitted.")
+    script.add(1, host, "010401000500", msg_content="Thanks for waiting, letting you in now.")
+
+
+def _group_chat(script: _Script, members: list[Person], late: Person) -> None:
+    loc = script.plan.location
+    group_id = script.msg_id()
+    texts = ["Quick side huddle on pricing?", FLAGGED[2], "Agreed, I'll handle it."]
+    for sender, text in zip(members, texts, strict=False):
+        script.add(2, sender, f"{loc}{loc}01000700", private_group_id=group_id, msg_content=text)
+    script.add(
+        2,
+        late,
+        f"{loc}{loc}01000700",
+        private_group_id=group_id,
+        msg_content="Joined late, what's up?",
+    )
+
+
+def _edits(script: _Script, people: list[Person], targets: list[dict]) -> None:
+    loc = script.plan.location
+    sender = people[0]
+    oops = _public(script, sender, "Numbers attached are final.")
+    script.lines.pop()
+    script.add(3, sender, f"{loc}{loc}02000100", original_msg_id=_decode(oops["msg_id"]))
+    edited = targets[0]
+    script.add(
+        6,
+        sender,
+        f"{loc}{loc}03000100",
+        original_msg_id=_decode(edited["msg_id"]),
+        msg_content="Volumes were up 14% on the week (corrected).",
+    )
+    reply_to = targets[-1]
+    replier = people[-1]
+    script.add(
+        7,
+        replier,
+        f"{loc}{loc}01000100",
+        parent_msg_id=_decode(reply_to["msg_id"]),
+        msg_content="+1, agreed.",
+    )
+    script.line(replier, "Everyone", "+1, agreed.")
+    script.add(4, people[1 % len(people)], None, msg_content="👍")
+    script.add(5, people[-1], None)["msg_content"] = "1"
+
+
+def _decode(value: str) -> str:
+    return base64.b64decode(value).decode()
+
+
+def build_chat(rng: random.Random, plan: ChatPlan) -> ChatFiles:
+    """Generate a meeting's chat script and render it as JSON and TXT."""
+    script = _Script(rng, plan)
+    people = plan.people
+    host = people[0]
+    guests = [p for p in people if not p.internal]
+    if plan.waiting_room and guests:
+        _waiting_room(script, host, guests[0])
+    sent = []
+    for i in range(rng.randint(6, 10)):
+        sender = people[i % len(people)]
+        text = rng.choice(ORDINARY)
+        extra: dict[str, Any] = {}
+        if i == 3:
+            text = rng.choice(FLAGGED[:2])
+        if i == 4:
+            extra["files"] = [
+                {"fileId": script.msg_id(), "fileName": "Q4 pipeline.xlsx", "fileSize": 48213}
+            ]
+        if i == 5:
+            extra["rich_text"] = [{"start_position": 0, "end_position": 4, "format_type": "Bold"}]
+        sent.append(_public(script, sender, text, **extra))
+    if len(people) > 1:
+        _private(script, people[1], people[0], rng.choice(FLAGGED[1:4]))
+        _private(script, people[0], people[1], "Understood, let's discuss later.")
+    if plan.group_chat and len(people) > 3:
+        _group_chat(script, [*people[1:3], people[1]], people[3])
+    _edits(script, people, sent)
+    body = {"uuid": plan.uuid, "messages": script.messages}
+    txt = "\n".join(script.lines) + "\n"
+    return ChatFiles(
+        json.dumps(body, ensure_ascii=False).encode(),
+        txt.encode(),
+        len(script.messages),
+        len(script.lines),
+    )

@@ -1,0 +1,119 @@
+"""What happens to every request: faults, auth, scopes, rate limits, then the handler."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+from plugins.zoom_ecomms.simulator import routes_archive, routes_enrich, routes_users
+from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, Route, json_response
+from plugins.zoom_ecomms.simulator.ratelimit import burst_error
+from plugins.zoom_ecomms.simulator.routes_download import check_signature, file_response, sign
+from plugins.zoom_ecomms.simulator.scopes import OPERATIONS
+
+if TYPE_CHECKING:
+    from plugins.zoom_ecomms.simulator.server import Simulator
+
+__all__ = ["API_ROUTES", "dispatch"]
+
+API_ROUTES = [
+    Route(method, re.compile(pattern), handler, operation)
+    for method, pattern, handler, operation in (
+        routes_archive.ROUTES + routes_enrich.ROUTES + routes_users.ROUTES
+    )
+]
+_DOWNLOAD = re.compile(r"/rec/archive/(?P<hop>download|file)/(?P<file_id>[^/]+)")
+
+
+def _server_error() -> ApiError:
+    return ApiError(503, 503, "The service is temporarily unavailable. Please try again later.")
+
+
+def dispatch(sim: Simulator, req: Request) -> Response:
+    """Answer ``req``; Zoom-style errors are rendered, anything else is a 500."""
+    try:
+        if req.path.startswith("/_sim/"):
+            return _admin(sim, req)
+        if req.path == "/oauth/token" and req.method == "POST":
+            return sim.tokens.token_endpoint(req)
+        found = _DOWNLOAD.fullmatch(req.path)
+        if found and req.method == "GET":
+            return _download(sim, req, found["hop"], found["file_id"])
+        if req.path.startswith("/v2/"):
+            return _api(sim, req)
+        raise ApiError(404, 2300, "This API endpoint is not recognized.")
+    except ApiError as exc:
+        return exc.response()
+    except Exception as exc:  # a simulator bug: answer 500 and keep it for inspect()
+        with sim.state.lock:
+            sim.state.errors.append(f"{req.method} {req.path}: {exc!r}")
+        return ApiError(500, 500, "Internal simulator error (see /_sim/inspect).").response()
+
+
+def _api(sim: Simulator, req: Request) -> Response:
+    path = req.path.rstrip("/") or "/"
+    for route in API_ROUTES:
+        params = route.match(req.method, path)
+        if params is not None:
+            break
+    else:
+        raise ApiError(404, 2300, "This API endpoint is not recognized.")
+    req.params, req.operation = params, route.operation
+    if sim.faults.slow:
+        time.sleep(sim.faults.slow)
+    token = sim.tokens.authenticate(req)
+    operation = OPERATIONS[route.operation]
+    sim.tokens.require(token, operation.scopes, operation.granular or operation.classic)
+    if sim.faults.take_burst():
+        raise burst_error()
+    headers = sim.limiter.admit(operation.label)
+    if sim.faults.take_5xx():
+        raise _server_error()
+    try:
+        response = route.handler(sim.state, sim.faults, req)
+    except ApiError as exc:
+        exc.headers = {**headers, **exc.headers}
+        raise
+    response.headers.update(headers)
+    return response
+
+
+def _download(sim: Simulator, req: Request, hop: str, file_id: str) -> Response:
+    if sim.faults.slow:
+        time.sleep(sim.faults.slow)
+    if hop == "download":
+        sim.tokens.authenticate(req)
+    else:
+        check_signature(sim.config.client_secret, file_id, req)
+    if sim.faults.take_5xx():
+        raise _server_error()
+    found = sim.state.file(file_id)
+    if found is None:
+        raise ApiError(404, 3001, f"File {file_id} does not exist.")
+    if hop == "download" and sim.config.download_redirect:
+        expires = int(time.time()) + 600
+        target = f"{sim.base_url}/rec/archive/file/{file_id}?expires={expires}&signature="
+        target += sign(sim.config.client_secret, file_id, expires)
+        return Response(302, b"", {"Location": target}, 0)
+    response = file_response(found[1], req, sim.faults.download_fault(file_id))
+    with sim.state.lock:
+        sim.state.downloads[file_id] += 1
+    return response
+
+
+def _admin(sim: Simulator, req: Request) -> Response:
+    if req.path == "/_sim/inspect" and req.method == "GET":
+        return json_response(sim.inspect())
+    if req.path == "/_sim/faults" and req.method == "POST":
+        specs = req.json()
+        if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
+            raise ApiError(400, 300, "Body must be a JSON list of fault names.")
+        try:
+            sim.set_faults(specs)
+        except ValueError as exc:
+            raise ApiError(400, 300, str(exc)) from None
+        return json_response({"faults": specs})
+    if req.path == "/_sim/complete" and req.method == "POST":
+        return json_response({"completed": sim.complete_processing()})
+    raise ApiError(404, 2300, "Unknown simulator control endpoint.")

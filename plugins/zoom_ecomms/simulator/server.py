@@ -1,0 +1,211 @@
+"""The simulator: a threaded HTTP server on loopback serving one simulated Zoom account."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from plugins.zoom_ecomms.simulator.auth import TokenStore
+from plugins.zoom_ecomms.simulator.config import SimulatorConfig
+from plugins.zoom_ecomms.simulator.dispatch import dispatch
+from plugins.zoom_ecomms.simulator.extras import iso
+from plugins.zoom_ecomms.simulator.faults import Faults
+from plugins.zoom_ecomms.simulator.http import Request, Response
+from plugins.zoom_ecomms.simulator.profiles import build_account
+from plugins.zoom_ecomms.simulator.ratelimit import RateLimiter
+from plugins.zoom_ecomms.simulator.scopes import INTEGRATION_SCOPES
+from plugins.zoom_ecomms.simulator.state import State
+from plugins.zoom_ecomms.simulator.webhooks import send_webhook, validate_webhook_url
+
+__all__ = ["Simulator"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ZoomSim/1.0"
+    sim: Simulator
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: the request log is available through ``inspect()``."""
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        req = Request.parse(self.command, self.path, headers, body)
+        started = time.perf_counter()
+        response = dispatch(self.sim, req)
+        sent = self._write(response)
+        self.sim.state.log(
+            {
+                "method": req.method,
+                "path": req.path,
+                "query": {k: v for k, v in req.query.items() if k != "access_token"},
+                "status": response.status,
+                "operation": req.operation,
+                "bytes": sent,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            }
+        )
+
+    def _write(self, response: Response) -> int:
+        body = response.body if isinstance(response.body, bytes) else None
+        length = response.length if response.length is not None else len(body or b"")
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("x-zm-trackingid", "v=2.0;clid=us05;rid=" + secrets.token_hex(8))
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        sent = 0
+        if self.command == "HEAD":
+            return 0
+        try:
+            for chunk in response.chunks():
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        if sent != length:
+            self.close_connection = True
+        return sent
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = _handle
+
+
+class Simulator:
+    """A simulated Zoom account served over HTTP on loopback (see docs/zoom-simulator.md).
+
+    ``Simulator(config)`` or ``Simulator(seed=..., meetings=...)``; use as a context
+    manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(self, config: SimulatorConfig | None = None, **kwargs: Any) -> None:
+        self.config = config or SimulatorConfig(**kwargs)
+        cfg = self.config
+        self.account = build_account(cfg)
+        self.state = State(self.account, cfg.plan)
+        self.faults = Faults(cfg.seed)
+        self.limiter = RateLimiter(cfg.plan)
+        scopes = list(INTEGRATION_SCOPES if cfg.granted_scopes is None else cfg.granted_scopes)
+        self.tokens = TokenStore(
+            cfg.account_id, cfg.client_id, cfg.client_secret, scopes, cfg.token_ttl, ""
+        )
+        self.set_faults(cfg.faults)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> Simulator:
+        """Bind (port 0 = a free port) and serve in a background thread."""
+        handler = type("Handler", (_Handler,), {"sim": self})
+        server = ThreadingHTTPServer((self.config.host, self.config.port), handler)
+        server.daemon_threads = True
+        self._server = server
+        self.base_url = f"http://{self.config.host}:{server.server_address[1]}"
+        self.state.base_url = self.tokens.api_url = self.base_url
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="zoom-simulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what clients need -------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def api_base_url(self) -> str:
+        """``http://127.0.0.1:PORT/v2``."""
+        return self.base_url + "/v2"
+
+    @property
+    def oauth_token_url(self) -> str:
+        """``http://127.0.0.1:PORT/oauth/token``."""
+        return self.base_url + "/oauth/token"
+
+    @property
+    def account_id(self) -> str:
+        """The account id the token endpoint expects."""
+        return self.config.account_id
+
+    @property
+    def client_id(self) -> str:
+        """The S2S app's client id."""
+        return self.config.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The S2S app's client secret."""
+        return self.config.client_secret
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret token webhook signatures are made with."""
+        return self.config.webhook_secret
+
+    @property
+    def capture_from(self) -> str:
+        """An instant before every archive of the account (ISO UTC)."""
+        return iso(self.config.base() - timedelta(days=15))
+
+    # --- control -----------------------------------------------------------------------
+
+    def set_faults(self, specs: list[str]) -> None:
+        """Replace the fault switches (see :mod:`.faults`); unknown names raise ValueError."""
+        self.faults.set(list(specs))
+        self.tokens.expire_after_calls = self.faults.token_expiry
+        self.tokens.invalidate_previous_on_mint = (
+            self.config.invalidate_previous_on_mint or "invalidate_on_mint" in self.faults.flags
+        )
+
+    def complete_processing(self) -> list[str]:
+        """Archives still processing complete now (or fail where seeded so); their UUIDs."""
+        return self.state.complete_processing()
+
+    def inspect(self) -> dict[str, Any]:
+        """The request log, tagged and deleted archives, download counts, sent webhooks, faults."""
+        return {
+            **self.state.inspect(),
+            "faults": list(self.faults.specs),
+            "tokens_minted": self.tokens.minted,
+        }
+
+    def send_webhook(
+        self,
+        url: str,
+        event: str = "recording.archive_files_completed",
+        meeting_uuid: str | None = None,
+        timestamp: int | None = None,
+    ) -> int:
+        """POST a signed event about ``meeting_uuid`` (default: the first meeting); its status."""
+        return send_webhook(self, url, event, meeting_uuid, timestamp)
+
+    def validate_webhook_url(self, url: str) -> bool:
+        """Run the ``endpoint.url_validation`` challenge on ``url``; True if answered right."""
+        return validate_webhook_url(self, url)

@@ -1,0 +1,88 @@
+"""The live state of a served account: meetings, deletions, page tokens, the request log."""
+
+from __future__ import annotations
+
+import collections
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from plugins.zoom_ecomms.simulator.model import Account, ArchiveFile, Meeting
+
+__all__ = ["State"]
+
+
+class State:
+    """Everything handlers read and change, behind one lock."""
+
+    def __init__(self, account: Account, plan: str) -> None:
+        self.account = account
+        self.plan = plan
+        self.lock = threading.RLock()
+        self.base_url = ""
+        self.page_tokens: dict[str, tuple[tuple, int, float]] = {}
+        self.requests: collections.deque[dict[str, Any]] = collections.deque(maxlen=20000)
+        self.tagged: list[str] = []
+        self.deleted: list[str] = []
+        self.downloads: collections.Counter[str] = collections.Counter()
+        self.webhooks: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+
+    @staticmethod
+    def now() -> datetime:
+        """The simulator's clock: the wall clock, in UTC, to the second."""
+        return datetime.now(UTC).replace(microsecond=0)
+
+    def meetings(self) -> list[Meeting]:
+        """The instances whose archives still exist."""
+        with self.lock:
+            return [m for m in self.account.meetings if m.uuid not in self.deleted]
+
+    def meeting(self, key: str) -> Meeting | None:
+        """The instance with this UUID, or the latest one with this meeting number."""
+        found = None
+        for m in self.meetings():
+            if m.uuid == key:
+                return m
+            if key.isdigit() and str(m.number) == key and not m.is_breakout:
+                found = m
+        return found
+
+    def file(self, file_id: str) -> tuple[Meeting, ArchiveFile] | None:
+        """The archive file with this id and its meeting (deleted meetings excluded)."""
+        for m in self.meetings():
+            for f in m.files:
+                if f.id == file_id:
+                    return m, f
+        return None
+
+    def complete_processing(self) -> list[str]:
+        """Finish every archive still processing; return the UUIDs that completed."""
+        done = []
+        with self.lock:
+            for m in self.account.meetings:
+                if m.status != "processing":
+                    continue
+                m.status, m.complete_time = "completed", self.now()
+                for f in m.files:
+                    f.status = f.final_status
+                done.append(m.uuid)
+        return done
+
+    def log(self, entry: dict[str, Any]) -> None:
+        """Append one request to the inspection log."""
+        with self.lock:
+            self.requests.append(entry)
+
+    def inspect(self) -> dict[str, Any]:
+        """What tests look at: the request log, tagged and deleted archives, downloads."""
+        with self.lock:
+            return {
+                "requests": list(self.requests),
+                "tagged_for_deletion": list(self.tagged),
+                "deleted": list(self.deleted),
+                "downloads": dict(self.downloads),
+                "webhooks": list(self.webhooks),
+                "errors": list(self.errors),
+                "processing": [m.uuid for m in self.account.meetings if m.status == "processing"],
+            }

@@ -1,0 +1,165 @@
+"""The Zoom metadata attributes (DESIGN §4.3): the public search contract, and their values.
+
+``ATTRIBUTES`` declares each attribute's name, type and meaning; the functions below compute
+the values for a meeting, an archive file and a summary, typed as declared (dates as aware
+UTC datetimes, sizes as ints, booleans as bools). An absent Zoom field gives no attribute:
+nothing is invented (external meetings have no ``MeetingId`` / ``MeetingHostId``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.records import AttributeSpec
+
+from .values import as_bool, as_datetime, as_int, as_list, as_str, bad
+
+__all__ = [
+    "ATTRIBUTES",
+    "file_attributes",
+    "meeting_attributes",
+    "optional_archiving_attributes",
+    "summary_attributes",
+]
+
+_A = AttributeSpec
+
+ATTRIBUTES: list[AttributeSpec] = [
+    _A(name="ArchiveFileFileExtension", type="keyword",
+       description="Extension of the record's archive file (MP4, M4A, TXT, VTT, JSON)."),
+    _A(name="ArchiveFileFileSize", type="integer",
+       description="Size in bytes of the archive file the record was built from."),
+    _A(name="ArchiveFileFileType", type="keyword",
+       description="Zoom file type (MP4, M4A, CHAT, CHAT_MESSAGE, CC, TRANSCRIPT...)."),
+    _A(name="ArchiveFileId", type="keyword",
+       description="Zoom id of the archive file the record was built from."),
+    _A(name="ArchiveFileIsIndividual", type="boolean",
+       description="True when the archive file holds one participant (per-participant audio)."),
+    _A(name="ArchiveFileParticipantEmail", type="keyword",
+       description="Email of the participant of an individual archive file."),
+    _A(name="ArchiveFileParticipantJoinTime", type="date",
+       description="When the file's participant (or the archiving gateway) joined, UTC."),
+    _A(name="ArchiveFileParticipantLeaveTime", type="date",
+       description="When the file's participant (or the archiving gateway) left, UTC."),
+    _A(name="ArchiveFileRecordingType", type="keyword",
+       description="Zoom recording type of the archive file (audio_only, chat_message, ...)."),
+    _A(name="IsOptionalRecording", type="boolean",
+       description="True when at least one participant joined with archiving by choice."),
+    _A(name="MeetingAccountName", type="keyword",
+       description="Name of the Zoom account that archived the meeting."),
+    _A(name="MeetingCompleteTime", type="date",
+       description="When Zoom completed the meeting's archive, UTC."),
+    _A(name="MeetingDurationInSecond", type="integer",
+       description="Actual duration of the meeting in seconds."),
+    _A(name="MeetingHostId", type="keyword",
+       description="Zoom user id of the host (absent for external meetings)."),
+    _A(name="MeetingId", type="keyword",
+       description="Meeting or webinar number (absent for external meetings)."),
+    _A(name="MeetingIsBreakoutRoom", type="boolean",
+       description="True when the record belongs to a breakout room."),
+    _A(name="MeetingMeetingType", type="keyword",
+       description="internal or external: whether the meeting was hosted by this account."),
+    _A(name="MeetingUUID", type="keyword",
+       description="Zoom UUID of the meeting or webinar instance."),
+    _A(name="ParticipantsJoinWithArchiving", type="keyword_list",
+       description="Emails of participants who chose to join with archiving."),
+    _A(name="ParticipantsJoinWithoutArchiving", type="keyword_list",
+       description="Emails of participants who chose to join without archiving."),
+    _A(name="ParticipantsNoOptionalArchiving", type="keyword_list",
+       description="Emails of participants who were not offered optional archiving."),
+    _A(name="SummaryCreatedTime", type="date",
+       description="When the AI Companion summary was created, UTC."),
+    _A(name="SummaryEndTime", type="date",
+       description="End of the part of the meeting the AI Companion summary covers, UTC."),
+    _A(name="SummaryLastModifiedTime", type="date",
+       description="When the AI Companion summary was last modified, UTC."),
+    _A(name="SummaryStartTime", type="date",
+       description="Start of the part of the meeting the AI Companion summary covers, UTC."),
+]  # fmt: skip
+
+_MEETING_FIELDS = (
+    ("MeetingAccountName", "account_name", as_str),
+    ("MeetingCompleteTime", "complete_time", as_datetime),
+    ("MeetingDurationInSecond", "duration_in_second", as_int),
+    ("MeetingHostId", "host_id", as_str),
+    ("MeetingId", "id", as_str),
+    ("MeetingIsBreakoutRoom", "is_breakout_room", as_bool),
+    ("MeetingMeetingType", "meeting_type", as_str),
+    ("MeetingUUID", "uuid", as_str),
+)
+
+_FILE_FIELDS = (
+    ("ArchiveFileFileExtension", "file_extension", as_str),
+    ("ArchiveFileFileSize", "file_size", as_int),
+    ("ArchiveFileFileType", "file_type", as_str),
+    ("ArchiveFileId", "id", as_str),
+    ("ArchiveFileIsIndividual", "individual", as_bool),
+    ("ArchiveFileParticipantEmail", "participant_email", as_str),
+    ("ArchiveFileParticipantJoinTime", "participant_join_time", as_datetime),
+    ("ArchiveFileParticipantLeaveTime", "participant_leave_time", as_datetime),
+    ("ArchiveFileRecordingType", "recording_type", as_str),
+)
+
+_SUMMARY_FIELDS = (
+    ("SummaryCreatedTime", "summary_created_time", as_datetime),
+    ("SummaryEndTime", "summary_end_time", as_datetime),
+    ("SummaryLastModifiedTime", "summary_last_modified_time", as_datetime),
+    ("SummaryStartTime", "summary_start_time", as_datetime),
+)
+
+_OPTIONAL = {
+    "join with archiving": "ParticipantsJoinWithArchiving",
+    "join without archiving": "ParticipantsJoinWithoutArchiving",
+    "no optional archiving": "ParticipantsNoOptionalArchiving",
+}
+
+
+def _pick(body: dict[str, Any], fields: tuple, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, key, convert in fields:
+        value = convert(body.get(key), where, key)
+        if value is not None and value != "":
+            out[name] = value
+    return out
+
+
+def meeting_attributes(meeting: dict[str, Any]) -> dict[str, Any]:
+    """Meeting-level attributes from the archive meeting object (ZOOM_API §2.4)."""
+    return _pick(meeting, _MEETING_FIELDS, "payload meeting")
+
+
+def file_attributes(meta: dict[str, Any], where: str) -> dict[str, Any]:
+    """ArchiveFile* attributes from an archive file object (ZOOM_API §2.5)."""
+    attrs = _pick(meta, _FILE_FIELDS, where)
+    if not attrs.get("ArchiveFileIsIndividual"):
+        attrs.pop("ArchiveFileParticipantEmail", None)
+    return attrs
+
+
+def summary_attributes(summary: dict[str, Any]) -> dict[str, Any]:
+    """Summary* attributes from a meeting summary body (ZOOM_API §6.7)."""
+    return _pick(summary, _SUMMARY_FIELDS, "payload summary")
+
+
+def optional_archiving_attributes(dashboard: Any) -> dict[str, Any]:
+    """IsOptionalRecording and the Participants* email lists from dashboard participants.
+
+    Without a dashboard payload (Pro plan) nothing is returned: absence is not ``False``.
+    Participants without an email are counted for IsOptionalRecording but listed nowhere.
+    """
+    if dashboard is None:
+        return {}
+    where = "payload dashboard_participants"
+    lists: dict[str, list[str]] = {name: [] for name in _OPTIONAL.values()}
+    chose = False
+    for index, person in enumerate(as_list(dashboard, where, "participants")):
+        if not isinstance(person, dict):
+            raise bad(where, f"[{index}]", "expected an object")
+        value = as_str(person.get("optional_archiving"), where, f"[{index}].optional_archiving")
+        value = value.strip().lower()
+        chose = chose or value == "join with archiving"
+        email = as_str(person.get("email"), where, f"[{index}].email").strip()
+        target = lists.get(_OPTIONAL.get(value, ""))
+        if target is not None and email and email not in target:
+            target.append(email)
+    return {"IsOptionalRecording": chose, **lists}

@@ -1,0 +1,220 @@
+"""The JSON chat archive (CHAT_MESSAGE, ZOOM_API §4.2): base64 string fields, types 1–7.
+
+Parsing is one typed msgspec decode, then one pass that base64-decodes the fields, decodes
+``msg_extended_type`` into words and builds :class:`~core.records.Message` values. Senders
+and extended types repeat, so their decoded forms are cached.
+"""
+
+from __future__ import annotations
+
+import binascii
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from core.records import Message, Party, SharedFile
+
+from .chat_items import FEEDBACK, LOCATIONS, RECEIVER_KINDS, ChatLog, route_for
+from .values import bad, hms_seconds, shifted
+
+__all__ = ["parse_json_chat"]
+
+_KINDS = {
+    1: "message",
+    2: "message",
+    3: "delete",
+    4: "reaction",
+    5: "feedback",
+    6: "edit",
+    7: "reply",
+}
+_B64_FIELDS = ("s_name", "s_email", "msg_id", "r_name", "r_email", "msg_content",
+               "original_msg_id", "parent_msg_id", "private_group_id")  # fmt: skip
+
+
+class _RawFile(msgspec.Struct):
+    fileId: str = ""
+    fileName: str = ""
+    fileSize: int = 0
+
+
+class _RawMessage(msgspec.Struct):
+    msg_type: int
+    e_time: str = ""
+    s_id: str = ""
+    s_name: str = ""
+    s_email: str = ""
+    msg_id: str = ""
+    msg_extended_type: str = ""
+    r_id: str = ""
+    r_name: str = ""
+    r_email: str = ""
+    msg_content: str | int = ""
+    original_msg_id: str = ""
+    parent_msg_id: str = ""
+    private_group_id: str = ""
+    files: list[_RawFile] = []
+
+
+class _RawChat(msgspec.Struct):
+    messages: list[_RawMessage]
+    uuid: str = ""
+
+
+_decoder = msgspec.json.Decoder(_RawChat, strict=False)
+
+
+def _b64(value: str) -> str:
+    return binascii.a2b_base64(value, strict_mode=True).decode("utf-8") if value else ""
+
+
+_a2b = binascii.a2b_base64
+
+
+def _shared(raw: _RawFile) -> SharedFile:
+    return SharedFile(id=raw.fileId, name=_lenient(raw.fileName), size=raw.fileSize)
+
+
+def _lenient(value: str) -> str:
+    try:
+        return _b64(value)
+    except (binascii.Error, UnicodeDecodeError):
+        return value
+
+
+def _load(data: bytes, label: str) -> _RawChat:
+    body = data.lstrip()
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    if body[:1] != b"{":
+        try:
+            body = binascii.a2b_base64(body)
+        except binascii.Error:
+            raise bad(label, "body", "neither JSON nor base64-wrapped JSON") from None
+    try:
+        return _decoder.decode(body)
+    except msgspec.DecodeError as exc:
+        reason, _, path = str(exc).partition(" - at `")
+        raise bad(label, path.rstrip("`") or "body", reason) from None
+
+
+class _Parser:
+    """One pass over the raw messages of one file."""
+
+    def __init__(self, label: str, start: datetime | None, home: str) -> None:
+        self.label = label
+        self.start = start
+        self.home = home
+        self.parties: dict[tuple[str, str, str], Party] = {}
+        self.extended: dict[str, tuple[str, str, str, str]] = {}
+        self.times: dict[str, tuple[int, datetime | None]] = {}
+
+    def party(self, pid: str, name: str, email: str) -> Party:
+        key = (pid, name, email)
+        found = self.parties.get(key)
+        if found is None:
+            found = self.parties[key] = Party(name=_b64(name), email=_b64(email), id=pid)
+        return found
+
+    def decode_extended(self, value: str, index: int) -> tuple[str, str, str, str]:
+        found = self.extended.get(value)
+        if found is not None:
+            return found
+        if len(value) != 12 or not value.isdigit():
+            raise bad(self.label, f"messages[{index}].msg_extended_type",
+                      f"expected 12 digits, got {value!r}")  # fmt: skip
+        sender = LOCATIONS.get(value[0:2], f"code_{value[0:2]}")
+        receiver = LOCATIONS.get(value[2:4], f"code_{value[2:4]}")
+        kind = RECEIVER_KINDS.get(value[8:10], f"code_{value[8:10]}")
+        found = (sender, receiver, kind, route_for(sender, receiver, kind, self.home))
+        self.extended[value] = found
+        return found
+
+    def elapsed(self, value: str, index: int) -> tuple[int, datetime | None]:
+        found = self.times.get(value)
+        if found is None:
+            seconds = hms_seconds(value, self.label, f"messages[{index}].e_time")
+            found = self.times[value] = (seconds, shifted(self.start, seconds))
+        return found
+
+    def item(self, raw: _RawMessage, index: int) -> tuple[Message, str, int]:
+        msg_type = raw.msg_type
+        key = (raw.s_id, raw.s_name, raw.s_email)
+        sender = self.parties.get(key) or self.party(*key)
+        elapsed = self.times.get(raw.e_time) or self.elapsed(raw.e_time, index)
+        sloc = rloc = rkind = ""
+        route = "public"
+        if raw.msg_extended_type:
+            ext = self.extended.get(raw.msg_extended_type)
+            sloc, rloc, rkind, route = ext or self.decode_extended(raw.msg_extended_type, index)
+        elif msg_type == 2:
+            rkind, route = "direct", "private"
+        content = raw.msg_content
+        if msg_type == 5:
+            text = FEEDBACK.get(str(content), f"non-verbal feedback {content}")
+        elif content.__class__ is str:
+            text = _a2b(content, strict_mode=True).decode() if content else ""
+        else:
+            text = str(content)
+        refers = raw.original_msg_id or raw.parent_msg_id
+        if route == "subgroup":
+            route = "subgroup:" + _b64(raw.private_group_id)
+        return (
+            Message(
+                id=_a2b(raw.msg_id, strict_mode=True).decode()
+                if raw.msg_id
+                else f"msg-{index + 1}",
+                thread_id="",
+                action=_KINDS.get(msg_type, "message"),
+                sender=sender,
+                receivers=[self.party(raw.r_id, raw.r_name, raw.r_email)]
+                if raw.r_id or raw.r_name
+                else [],
+                text=text,
+                offset=raw.e_time,
+                sent_at=elapsed[1],
+                refers_to=_a2b(refers, strict_mode=True).decode() if refers else "",
+                sender_location=sloc,
+                receiver_location=rloc,
+                receiver_kind=rkind,
+                files=[_shared(f) for f in raw.files] if raw.files else [],
+            ),
+            route,
+            elapsed[0],
+        )
+
+    def explain(self, raw: _RawMessage, index: int) -> Exception:
+        """The PayloadError naming the first field of ``raw`` that does not decode."""
+        for name in _B64_FIELDS:
+            value: Any = getattr(raw, name)
+            if name == "msg_content" and (raw.msg_type == 5 or not isinstance(value, str)):
+                continue
+            try:
+                _b64(value)
+            except binascii.Error:
+                return bad(self.label, f"messages[{index}].{name}", "invalid base64")
+            except UnicodeDecodeError:
+                return bad(self.label, f"messages[{index}].{name}", "base64 of invalid UTF-8")
+        return bad(self.label, f"messages[{index}]", "cannot be decoded")
+
+
+def parse_json_chat(data: bytes, label: str, start: datetime | None, home: str) -> ChatLog:
+    """Parse a JSON chat file into a chat log, in file order.
+
+    ``label`` names the file in errors; ``start`` is the meeting start (for ``sent_at``);
+    ``home`` is the unit's own chat location (see :func:`route_for`).
+    """
+    chat = _load(data, label)
+    parser = _Parser(label, start, home)
+    log = ChatLog()
+    messages, routes, seconds = log.messages, log.routes, log.seconds
+    for index, raw in enumerate(chat.messages):
+        try:
+            message, route, elapsed = parser.item(raw, index)
+        except (binascii.Error, UnicodeDecodeError):
+            raise parser.explain(raw, index) from None
+        messages.append(message)
+        routes.append(route)
+        seconds.append(elapsed)
+    return log

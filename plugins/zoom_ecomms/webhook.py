@@ -1,0 +1,127 @@
+"""Webhook receiver: ``recording.archive_files_completed`` is a hint to poll early.
+
+The API listing stays the source of truth; the receiver only wakes the poller. It answers
+Zoom's URL validation (``endpoint.url_validation``) and rejects requests whose
+``x-zm-signature`` is wrong or whose ``x-zm-request-timestamp`` is older than five minutes.
+Run it behind a TLS-terminating proxy: Zoom only calls public HTTPS endpoints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from core.config import Secret
+
+__all__ = ["MAX_AGE_SECONDS", "WebhookReceiver", "sign", "validation_reply", "verify"]
+
+MAX_AGE_SECONDS = 300
+MAX_BODY = 1 << 20
+ARCHIVE_EVENT = "recording.archive_files_completed"
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``v0=`` + hex HMAC-SHA256 of ``v0:{timestamp}:{body}`` (the raw bytes)."""
+    message = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float) -> bool:
+    """True when the signature matches and the timestamp is at most five minutes old."""
+    try:
+        age = now - float(timestamp)
+    except ValueError:
+        return False
+    if abs(age) > MAX_AGE_SECONDS:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def validation_reply(secret: str, plain_token: str) -> dict[str, str]:
+    """The answer to ``endpoint.url_validation``: the token and its HMAC-SHA256 in hex."""
+    digest = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
+    return {"plainToken": plain_token, "encryptedToken": digest}
+
+
+class WebhookReceiver:
+    """A small HTTP server; ``wait(timeout)`` returns True when an archive event arrived."""
+
+    def __init__(self, secret: Secret, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._secret = secret
+        self._event = threading.Event()
+        self.hinted: list[str] = []
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Where the receiver listens."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> WebhookReceiver:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for an archive event; clear the hint when seen."""
+        seen = self._event.wait(timeout)
+        self._event.clear()
+        return seen
+
+    def handle(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+        """Process one delivery; return the HTTP status and JSON reply."""
+        secret = self._secret.reveal()
+        timestamp = headers.get("x-zm-request-timestamp", "")
+        if not verify(secret, timestamp, body, headers.get("x-zm-signature", ""), time.time()):
+            return 401, {"error": "bad or stale signature"}
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return 400, {"error": "body is not JSON"}
+        if not isinstance(event, dict):
+            return 400, {"error": "body is not a JSON object"}
+        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+        if event.get("event") == "endpoint.url_validation":
+            return 200, validation_reply(secret, str(payload.get("plainToken", "")))
+        if event.get("event") == ARCHIVE_EVENT:
+            obj = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+            self.hinted.append(str(obj.get("uuid", "")))
+            self._event.set()
+        return 200, {}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY:
+                    self._reply(413, {"error": "body too large"})
+                    return
+                status, reply = receiver.handle(self.headers, self.rfile.read(length))
+                self._reply(status, reply)
+
+            def _reply(self, status: int, reply: dict[str, Any]) -> None:
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        return Handler

@@ -1,0 +1,174 @@
+"""The command line, driven as a user would: a config file and the ``ecomms`` process."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from core.testing import read_acks
+from tests.core.hosthelp import ecomms
+
+CONFIG = """
+[ecomms]
+max_attempts = 2
+sink_backoff = 0
+[sources.fake]
+units = 5
+files = 1
+fail = {{ u0003 = "transient" }}
+fail_while = "{marker}"
+[sinks.a]
+plugin = "fake_sink"
+down_while = "{down}"
+"""
+
+
+def _setup(tmp_path: Path) -> Path:
+    marker = tmp_path / "cause"
+    marker.touch()
+    (tmp_path / "ecomms.toml").write_text(CONFIG.format(marker=marker, down=tmp_path / "down"))
+    return marker
+
+
+def test_dead_letter_list_and_retry(tmp_path: Path) -> None:
+    """A unit failing repeatedly is dead-lettered; others proceed; dlq list/retry recover it."""
+    marker = _setup(tmp_path)
+    assert ecomms(tmp_path, "run", "--once").returncode == 0
+    status = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
+    assert status["committed"] == 4 and status["pending_retry"] == 1
+    assert status["checkpoint"] == "2"
+    assert ecomms(tmp_path, "run", "--once").returncode == 0
+    status = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
+    assert status["dead_lettered"] == 1 and status["checkpoint"] == "5"
+    listed = json.loads(ecomms(tmp_path, "dlq", "list", "--json").stdout)
+    assert [(d["key"], d["attempts"]) for d in listed] == [("u0003", 2)]
+    assert "fake transient failure of u0003" in listed[0]["error"]
+    text = ecomms(tmp_path, "dlq", "list").stdout
+    assert "u0003" in text and "attempts=2" in text
+    still = ecomms(tmp_path, "dlq", "retry", str(listed[0]["id"]))
+    assert still.returncode == 1 and "dead" in still.stdout
+    marker.unlink()
+    fixed = ecomms(tmp_path, "dlq", "retry", "--all")
+    assert fixed.returncode == 0 and f"{listed[0]['id']}: committed" in fixed.stdout
+    assert "empty" in ecomms(tmp_path, "dlq", "list").stdout
+    status = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
+    assert (status["committed"], status["dead_lettered"]) == (5, 0)
+    assert ecomms(tmp_path, "dlq", "retry").returncode == 2
+
+
+def test_tampered_ledger_entry_fails_audit(tmp_path: Path) -> None:
+    """One changed byte in one ledger row makes ``audit verify`` fail and name the entry."""
+    _setup(tmp_path)
+    ecomms(tmp_path, "run", "--once")
+    ok = ecomms(tmp_path, "audit", "verify")
+    assert ok.returncode == 0 and "ok   ledger" in ok.stdout
+    db = sqlite3.connect(tmp_path / ".ecomms" / "state.db")
+    data = db.execute("SELECT data FROM ledger WHERE seq = 3").fetchone()[0]
+    index = data.index("u0")
+    db.execute(
+        "UPDATE ledger SET data = ? WHERE seq = 3", (data[:index] + "x" + data[index + 1 :],)
+    )
+    db.commit()
+    db.close()
+    bad = ecomms(tmp_path, "audit", "verify")
+    assert bad.returncode == 1
+    assert "FAIL ledger entry 3 " in bad.stdout and "does not match its hash" in bad.stdout
+    assert "entry 4" not in bad.stdout
+
+
+def test_tampered_blob_fails_audit(tmp_path: Path) -> None:
+    """A verifiable sink's failed findings are printed and fail the audit."""
+    _setup(tmp_path)
+    ecomms(tmp_path, "run", "--once")
+    blob = next((tmp_path / ".ecomms" / "fake-sink-a" / "blobs").iterdir())
+    blob.write_bytes(b"changed")
+    bad = ecomms(tmp_path, "audit", "verify")
+    assert bad.returncode == 1 and f"FAIL a blob: {blob.name} changed" in bad.stdout
+
+
+def test_check_failure_blocks_run(tmp_path: Path) -> None:
+    """A failing check makes ``check`` and ``run`` exit non-zero, printing the finding."""
+    _setup(tmp_path)
+    (tmp_path / "down").touch()
+    checked = ecomms(tmp_path, "check")
+    assert checked.returncode == 1 and "FAIL a" in checked.stdout
+    refused = ecomms(tmp_path, "run", "--once")
+    assert refused.returncode == 1 and "FAIL a" in refused.stdout
+    assert "error: 1 check(s) failed" in refused.stderr
+    assert not (tmp_path / ".ecomms" / "fake-sink-a").exists()
+
+
+def test_search_and_show(tmp_path: Path) -> None:
+    """search finds by text and attribute, --json prints records, show renders one."""
+    _setup(tmp_path)
+    ecomms(tmp_path, "run", "--once")
+    hits = ecomms(tmp_path, "search", "--where", "FakeUnitKey=u0002", "--kind", "chat", "--json")
+    records = [json.loads(line) for line in hits.stdout.splitlines()]
+    assert len(records) == 2 and {r["attributes"]["FakeUnitKey"] for r in records} == {"u0002"}
+    text = ecomms(tmp_path, "search", "message 4.1")
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == 1
+    shown = ecomms(tmp_path, "show", records[0]["id"])
+    assert shown.returncode == 0 and records[0]["text"] in shown.stdout
+    assert "FakeUnitKey: u0002" in shown.stdout
+    missing = ecomms(tmp_path, "show", "0" * 32)
+    assert missing.returncode == 1 and "no record with id" in missing.stderr
+
+
+def test_search_without_searchable_sink(tmp_path: Path) -> None:
+    """No searchable sink enabled: one line telling the user to enable one."""
+    (tmp_path / "ecomms.toml").write_text("[sources.fake]\n")
+    result = ecomms(tmp_path, "search", "x")
+    assert result.returncode == 2 and "no enabled sink can search" in result.stderr
+
+
+def test_status_shows_gaps_and_last_error(tmp_path: Path) -> None:
+    """status reports capture gaps of units and a sink outage as the last run's error."""
+    _setup(tmp_path)
+    failed = ecomms(tmp_path, "run", "--once", env={"ECOMMS__SINKS__A__FAIL_AFTER": "5"})
+    assert failed.returncode == 1
+    assert "error: sink a unavailable: fake sink is down" in failed.stderr
+    db = sqlite3.connect(tmp_path / ".ecomms" / "state.db")
+    db.execute("UPDATE units SET gaps = '[\"file f9 failed at the source\"]' WHERE key='u0001'")
+    db.commit()
+    db.close()
+    out = ecomms(tmp_path, "status").stdout
+    assert "capture gap in u0001: file f9 failed at the source" in out
+    assert "committed=1" in out and "error: sink a unavailable" in out
+
+
+def test_attributes_and_plugins(tmp_path: Path) -> None:
+    """attributes lists the enabled sources' attributes; plugins lists hooks and components."""
+    _setup(tmp_path)
+    attrs = json.loads(ecomms(tmp_path, "attributes", "--json").stdout)
+    assert {a["name"] for a in attrs} == {"FakeUnitKey", "FakeIndex"}
+    listed = ecomms(tmp_path, "plugins").stdout
+    assert "core.testing" in listed and "sources: fake" in listed
+    data = json.loads(ecomms(tmp_path, "plugins", "--json").stdout)
+    fake = next(p for p in data if p["name"] == "core.testing")
+    assert "ecomms_after_commit" in fake["hooks"]
+
+
+def test_json_logs(tmp_path: Path) -> None:
+    """--log-format json makes every log line a JSON object."""
+    _setup(tmp_path)
+    result = ecomms(tmp_path, "--log-format", "json", "run", "--once")
+    logs = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert any(entry["level"] == "warning" and "u0003" in entry["message"] for entry in logs)
+
+
+def test_run_without_sink_is_refused(tmp_path: Path) -> None:
+    """A source with no sink would archive nothing: check fails and run refuses."""
+    (tmp_path / "ecomms.toml").write_text("[sources.fake]\n")
+    checked = ecomms(tmp_path, "check")
+    assert checked.returncode == 1 and "no sink is enabled" in checked.stdout
+    assert ecomms(tmp_path, "run", "--once").returncode == 1
+    assert read_acks(tmp_path / ".ecomms") == []
+
+
+def test_attributes_all_lists_registered_components(tmp_path: Path) -> None:
+    """--all lists attributes of every registered source, enabled or not."""
+    (tmp_path / "ecomms.toml").write_text("[sources.fake]\nenabled = false\n")
+    assert ecomms(tmp_path, "attributes").stdout == ""
+    listed = ecomms(tmp_path, "attributes", "--all").stdout
+    assert "FakeUnitKey" in listed and "keyword" in listed

@@ -1,0 +1,69 @@
+"""Helpers shared by the Zoom source tests: build a ZoomSource pointed at a simulator."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from core.config import Secret
+from core.protocols import Context, Receipt, Unit
+from plugins.zoom_ecomms.config import ZoomConfig
+from plugins.zoom_ecomms.source import ZoomSource
+
+
+def source_config(sim, **overrides) -> ZoomConfig:
+    """A config capturing everything the simulated account has."""
+    options = dict(
+        account_id=sim.account_id,
+        client_id=sim.client_id,
+        client_secret=Secret(sim.client_secret),
+        api_base_url=sim.api_base_url,
+        oauth_token_url=sim.oauth_token_url,
+        capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
+        media="video",
+        plan="business",
+        download_attempts=3,
+    )
+    options.update(overrides)
+    return ZoomConfig(**options)
+
+
+@pytest.fixture
+def make_source(tmp_path: Path):
+    """Build ``ZoomSource`` instances for a simulator; closed after the test."""
+    built: list[ZoomSource] = []
+
+    def make(sim, name: str = "zoom_ecomms", **overrides) -> ZoomSource:
+        context = Context(
+            name=name, state_dir=tmp_path / "state", spool_dir=tmp_path / "spool" / name
+        )
+        source = ZoomSource(source_config(sim, **overrides), context)
+        built.append(source)
+        return source
+
+    yield make
+    for source in built:
+        source.close()
+
+
+def _stored_receipt(unit: Unit, sink: str = "filesystem") -> Receipt:
+    return Receipt(sink=sink, record_ids=[unit.key], artifacts=[f.sha256 for f in unit.files])
+
+
+def _file_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def stored_receipt():
+    """``stored_receipt(unit)``: the receipt of a sink that stored all of ``unit``."""
+    return _stored_receipt
+
+
+@pytest.fixture
+def file_digest():
+    """``file_digest(path)``: SHA-256 of a file on disk."""
+    return _file_digest

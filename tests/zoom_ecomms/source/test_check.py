@@ -1,0 +1,46 @@
+"""`check` and scope enforcement against the simulator's OAuth endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import Secret
+from core.errors import ScopeError
+from plugins.zoom_ecomms.scopes import FEATURE_SCOPES
+
+EVERY = sorted({s for scopes in FEATURE_SCOPES.values() for s in scopes})
+
+
+def test_check_passes_with_every_scope(zoom_simulator, make_source):
+    findings = make_source(zoom_simulator).check()
+    assert findings and all(f.ok for f in findings), findings
+
+
+def test_wrong_secret_is_a_failed_finding_without_the_secret(zoom_simulator, make_source):
+    source = make_source(zoom_simulator, client_secret=Secret("not-the-secret-XYZ"))
+    findings = source.check()
+    assert [f.ok for f in findings] == [False]
+    assert findings[0].check == "credentials"
+    assert "not-the-secret-XYZ" not in repr(findings)
+
+
+def test_missing_scopes_listed_per_feature(zoom_simulator_factory, make_source):
+    granted = [
+        s for s in EVERY if s not in ("meeting:read:past_qa:admin", "meeting:read:summary:admin")
+    ]
+    sim = zoom_simulator_factory(granted_scopes=granted, meetings=2)
+    findings = {f.check: f for f in make_source(sim).check()}
+    assert findings["credentials"].ok
+    assert findings["scopes: Q&A"].detail == "missing meeting:read:past_qa:admin"
+    assert findings["scopes: AI Companion summary"].action == (
+        "add them to the app and re-authorize"
+    )
+    assert sum(not f.ok for f in findings.values()) == 2
+    assert make_source(sim, content=["chat", "polls", "surveys"]).check()[-1].ok
+
+
+def test_pull_raises_on_a_scope_error_instead_of_skipping(zoom_simulator_factory, make_source):
+    granted = [s for s in EVERY if s != "meeting:read:past_qa:admin"]
+    sim = zoom_simulator_factory(granted_scopes=granted, meetings=2)
+    with pytest.raises(ScopeError, match="meeting:read:past_qa:admin"):
+        list(make_source(sim).pull(None))
