@@ -4,7 +4,8 @@
 #   bash opensearch-node/node.sh build                      # resolve jars with Maven, compile
 #   bash opensearch-node/node.sh start [--port P] [--home DIR]   # background; prints the URL
 #   bash opensearch-node/node.sh stop [--home DIR]          # SIGTERM, then KILL after 30 s
-#   bash opensearch-node/node.sh run --port P --home DIR    # foreground (used by the tests)
+#   bash opensearch-node/node.sh run --port P --home DIR [--exit-with-parent]
+#                                                           # foreground (used by the tests)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,10 +51,12 @@ require_built() {
 parse_args() {
   PORT="9250-9299"
   HOME_DIR=""
+  EXTRA=()
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --port) PORT="$2"; shift 2 ;;
       --home) HOME_DIR="$2"; shift 2 ;;
+      --exit-with-parent) EXTRA+=("--exit-with-parent"); shift ;;
       *) die "unknown argument: $1" ;;
     esac
   done
@@ -70,7 +73,7 @@ cmd_run() {
     -Dlog4j.shutdownHookEnabled=false -Dio.netty.noUnsafe=true \
     -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0 \
     -cp "$TARGET/classes:$TARGET/dependency/*" io.ecomms.opensearchnode.EmbeddedOpenSearch \
-    --home "$HOME_DIR" --http-port "$PORT"
+    --home "$HOME_DIR" --http-port "$PORT" "${EXTRA[@]}"
 }
 
 cmd_start() {

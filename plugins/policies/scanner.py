@@ -1,6 +1,7 @@
-"""The scanner: all enabled rules applied to one text, in a number of passes that does not
-grow with the number of rules (one Aho-Corasick pass for every lexicon rule, one combined
-regular expression for the pattern rules, one pass per built-in detector in use)."""
+"""The scanner: all enabled rules applied to one text, with passes that do not multiply
+with the number of rules: one Aho-Corasick pass for every lexicon phrase, one for the
+anchors of every pattern (only patterns whose anchor occurs then run), and one pass per
+built-in detector in use (see :mod:`.lexicon` and :mod:`.patterns`)."""
 
 from __future__ import annotations
 

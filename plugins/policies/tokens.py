@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from itertools import accumulate
 
 __all__ = ["Words", "fold_phrase", "words_of"]
@@ -48,10 +47,6 @@ class Words:
     def starts(self) -> list[int]:
         """Offsets in ``norm`` where each word starts."""
         return [0, *accumulate(len(w) + 1 for w in self.folded[:-1])] if self.folded else []
-
-    def index_at(self, starts: list[int], offset: int) -> int:
-        """Index of the word starting at ``offset`` of ``norm`` (``starts`` from :meth:`starts`)."""
-        return bisect_left(starts, offset)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets in the original text covering words ``first`` to ``last`` (inclusive)."""

@@ -10,6 +10,8 @@ hash, or an HTML page, is never accepted as the file.
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -168,14 +170,61 @@ def _looks_html(chunk: bytes) -> bool:
 
 
 def _write(response: httpx.Response, part: Path, mode: str, hasher: Any, room: int) -> int:
+    """Stream the body into ``part``; a second thread hashes and writes while we read."""
     written = 0
-    with part.open(mode) as out:
-        for chunk in response.iter_raw(CHUNK):
+    with part.open(mode) as out, _HashWriter(out, hasher) as sink:
+        for chunk in response.iter_raw():
             if not written and mode == "wb" and _looks_html(chunk):
                 raise _Bad("server sent an HTML page instead of the file", restart=True)
             written += len(chunk)
             if written > room:
                 raise _Bad("body longer than file_size", restart=True)
-            hasher.update(chunk)
-            out.write(chunk)
+            sink.put(chunk)
+        sink.flush()
     return written
+
+
+class _HashWriter:
+    """Hashes and writes chunks on a worker thread (both release the GIL), bounded queue."""
+
+    def __init__(self, out: Any, hasher: Any) -> None:
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._out, self._hasher = out, hasher
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _HashWriter:
+        self._thread.start()
+        return self
+
+    def put(self, chunk: bytes) -> None:
+        """Collect ``chunk``; hand 1 MiB at a time to the worker (few thread switches)."""
+        self._pending.append(chunk)
+        self._size += len(chunk)
+        if self._size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand what was collected to the worker; re-raise a write error of the worker."""
+        if self._error is not None:
+            raise self._error
+        if self._pending:
+            self._queue.put(b"".join(self._pending))
+            self._pending, self._size = [], 0
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._hasher.update(chunk)
+                    self._out.write(chunk)
+                except OSError as exc:
+                    self._error = exc
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error

@@ -16,6 +16,10 @@ MAX_WINDOW_RESTARTS = 3
 INVALID_PAGE_TOKEN = 300
 
 
+class _PageTokenExpired(Exception):
+    """A follow-up page was refused: the window must be listed again from its start."""
+
+
 def format_time(when: datetime) -> str:
     """Zoom's ``yyyy-MM-ddTHH:mm:ssZ`` (UTC)."""
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -86,9 +90,8 @@ def _list_restarting(
     for _ in range(MAX_WINDOW_RESTARTS):
         try:
             return _list_once(client, start, end, group_ids)
-        except ZoomRequestError as exc:
-            if exc.code != INVALID_PAGE_TOKEN:
-                raise
+        except _PageTokenExpired:
+            continue
     raise TransientError(
         f"GET /archive_files: page token kept expiring for window {format_time(start)}.."
         f"{format_time(end)} after {MAX_WINDOW_RESTARTS} restarts"
@@ -110,7 +113,12 @@ def _list_once(
     token = ""
     while True:
         query = dict(params, next_page_token=token) if token else params
-        page = client.get_json("/archive_files", query)
+        try:
+            page = client.get_json("/archive_files", query)
+        except ZoomRequestError as exc:
+            if token and exc.code == INVALID_PAGE_TOKEN:
+                raise _PageTokenExpired from None
+            raise
         if page is None:
             raise PayloadError("GET /archive_files: Zoom answered 404 (archiving not enabled?)")
         meetings.extend(_checked_meetings(page))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -130,6 +131,9 @@ class ZoomSource:
                 if readiness(meeting, self.config) == "pending":
                     hold = hold or w_from
                     self.pending.append(meeting["uuid"])
+                    log.info(
+                        "zoom meeting %s still processing; re-polled next pass", meeting["uuid"]
+                    )
                 else:
                     ready.append(meeting)
             jobs = []
@@ -212,8 +216,10 @@ class ZoomSource:
             self._listed.pop(unit.key, None)
 
     def close(self) -> None:
-        """Close connections (spool files of unacknowledged units stay for a replay)."""
+        """Close connections and empty the spool (a replay or recapture downloads again)."""
         self.client.close()
+        for leftover in self.context.spool_dir.glob("*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _order(meeting: dict[str, Any]) -> tuple[str, str]:

@@ -2,9 +2,11 @@
 
 Each document is sent as an ``index`` action with the record id as ``_id``, so writing the
 same record again overwrites it (``updated``) and never adds a second copy. After each bulk
-request every item is checked: items refused with 429 or 5xx are sent again with backoff;
-items refused for their content (mapping errors...) are collected with OpenSearch's reason
-while the rest of the batch lands.
+request every item is checked. Items refused for their content (400 mapping errors, 409,
+413) are collected with OpenSearch's reason while the rest of the batch lands. Items
+refused for any other reason (429 and 5xx, but also 403 write blocks such as the disk
+flood stage) are sent again with backoff; if they keep failing the write raises
+``SinkUnavailable``: they are never mistaken for bad records.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from opensearchpy import OpenSearch
 
 from core.errors import SinkUnavailable
 from plugins.sinks.opensearch.config import OpenSearchConfig
-from plugins.sinks.opensearch.connection import RETRY_STATUSES, backoff_delay, call_with_retries
+from plugins.sinks.opensearch.connection import backoff_delay, call_with_retries
 
 __all__ = ["BulkResult", "BulkWriter", "item_reason"]
 
+CONTENT_STATUSES = frozenset({400, 409, 413})  # the document itself was refused
 _FILTER = "errors,items.*._id,items.*.status,items.*.result,items.*.error"
 _json = msgspec.json.Encoder()
 
@@ -54,6 +57,7 @@ class BulkWriter:
         self.client = client
         self.config = config
         self.sink = sink
+        self.last_refusal = ""
 
     def action(self, record_id: str, document: bytes) -> Action:
         """The bulk lines indexing ``document`` under ``record_id``."""
@@ -96,7 +100,7 @@ class BulkWriter:
                 return
             if attempt >= self.config.max_retries:
                 raise SinkUnavailable(
-                    f"OpenSearch kept refusing {len(pending)} documents as overloaded (429/5xx)",
+                    f"OpenSearch kept refusing {len(pending)} documents: {self.last_refusal}",
                     sink=self.sink,
                     index=self.config.index,
                 )
@@ -127,8 +131,9 @@ class BulkWriter:
             status = int(outcome.get("status", 0))
             if 200 <= status < 300:
                 counts[outcome.get("result", "ok")] += 1
-            elif status in RETRY_STATUSES:
-                retry.append(action)
-            else:
+            elif status in CONTENT_STATUSES:
                 rejected[action[0]] = item_reason(outcome.get("error"))
+            else:
+                retry.append(action)
+                self.last_refusal = item_reason(outcome.get("error"))
         return retry

@@ -74,7 +74,8 @@ def translate(error: Exception, where: str, sink: str) -> EcommsError:
         reason = _reason(error)
         if status in (401, 403):
             return AuthError(
-                "OpenSearch refused the credentials; check username and the password variable",
+                f"OpenSearch refused the request ({reason}); check username, the password "
+                "variable and the user's permissions on the index and templates",
                 sink=sink,
                 during=where,
                 status=status,

@@ -65,8 +65,9 @@ def _api(sim: Simulator, req: Request) -> Response:
     token = sim.tokens.authenticate(req)
     operation = OPERATIONS[route.operation]
     sim.tokens.require(token, operation.scopes, operation.granular or operation.classic)
-    if sim.faults.take_burst():
-        raise burst_error()
+    burst = sim.faults.take_burst()
+    if burst:
+        raise burst_error(burst, operation.label)
     headers = sim.limiter.admit(operation.label)
     if sim.faults.take_5xx():
         raise _server_error()

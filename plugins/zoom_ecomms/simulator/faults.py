@@ -1,6 +1,7 @@
 """Switchable faults, set at start or at run time.
 
-``429_burst[:N]``           the next N API calls (default 5) get 429
+``429_burst[:N]``           the next N API calls (default 5) get a per-second 429
+``429_daily[:N]``           the next N API calls (default 1) get a daily-limit 429
 ``5xx:RATE``                that fraction of API calls and downloads get a 5xx answer
 ``slow:SECONDS``            every API call and download waits that long first
 ``token_expiry:N``          each token expires after N API calls
@@ -39,6 +40,7 @@ class Faults:
         with self._lock:
             self.specs = list(specs)
             self.burst = 0
+            self.daily = 0
             self.error_rate = 0.0
             self.slow = 0.0
             self.token_expiry: int | None = None
@@ -52,8 +54,8 @@ class Faults:
     def _parse(spec: str) -> tuple[str, str]:
         name, _, value = spec.strip().partition(":")
         try:
-            if name == "429_burst":
-                return name, str(int(value or 5))
+            if name in ("429_burst", "429_daily"):
+                return name, str(int(value or (5 if name == "429_burst" else 1)))
             if name in ("5xx", "slow"):
                 number = float(value)
                 if number < 0 or (name == "5xx" and number > 1):
@@ -68,14 +70,16 @@ class Faults:
         if name in DOWNLOAD_FAULTS and value in ("", "always", "once"):
             return name, value or "once"
         raise ValueError(
-            f"unknown fault {spec!r}; known: 429_burst[:N], 5xx:RATE, slow:SECONDS, "
-            f"token_expiry:N, {', '.join(_FLAGS + DOWNLOAD_FAULTS)} (download faults "
+            f"unknown fault {spec!r}; known: 429_burst[:N], 429_daily[:N], 5xx:RATE, "
+            f"slow:SECONDS, token_expiry:N, {', '.join(_FLAGS + DOWNLOAD_FAULTS)} (download faults "
             "take :always)"
         )
 
     def _apply(self, name: str, value: str) -> None:
         if name == "429_burst":
             self.burst = int(value)
+        elif name == "429_daily":
+            self.daily = int(value)
         elif name == "5xx":
             self.error_rate = float(value)
         elif name == "slow":
@@ -87,13 +91,16 @@ class Faults:
         else:
             self.downloads[name] = value
 
-    def take_burst(self) -> bool:
-        """Whether this API call falls in a 429 burst (consumes one)."""
+    def take_burst(self) -> str | None:
+        """``"QPS"`` or ``"Daily-limit"`` when this API call falls in a 429 burst (consumes one)."""
         with self._lock:
+            if self.daily > 0:
+                self.daily -= 1
+                return "Daily-limit"
             if self.burst > 0:
                 self.burst -= 1
-                return True
-            return False
+                return "QPS"
+            return None
 
     def take_5xx(self) -> bool:
         """Whether this call gets a server error."""

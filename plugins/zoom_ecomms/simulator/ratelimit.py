@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from plugins.zoom_ecomms.simulator.http import ApiError
 
-__all__ = ["LIMITS", "RateLimiter"]
+__all__ = ["LIMITS", "RateLimiter", "burst_error"]
 
 # plan -> label -> (requests per second, requests per UTC day or None)
 LIMITS: dict[str, dict[str, tuple[float, int | None]]] = {
@@ -91,6 +91,9 @@ class RateLimiter:
         return ApiError(429, 429, _DAILY, extra)
 
 
-def burst_error() -> ApiError:
-    """The 429 a ``429_burst`` fault answers with (a per-second limit hit)."""
-    return RateLimiter._qps_error({"X-RateLimit-Category": "Medium"})
+def burst_error(kind: str, label: str) -> ApiError:
+    """The 429 a ``429_burst`` (``QPS``) or ``429_daily`` (``Daily-limit``) fault answers with."""
+    headers = {"X-RateLimit-Category": label}
+    if kind == "QPS":
+        return RateLimiter._qps_error(headers)
+    return RateLimiter._daily_error(headers)

@@ -76,6 +76,15 @@ def _shared(raw: _RawFile) -> SharedFile:
     return SharedFile(id=raw.fileId, name=_lenient(raw.fileName), size=raw.fileSize)
 
 
+def _text(raw: _RawMessage) -> str:
+    content = raw.msg_content
+    if raw.msg_type == 5:  # non-verbal feedback: plain digits, not base64
+        return FEEDBACK.get(str(content), f"non-verbal feedback {content}")
+    if content.__class__ is str:
+        return _a2b(content, strict_mode=True).decode() if content else ""
+    return str(content)
+
+
 def _lenient(value: str) -> str:
     try:
         return _b64(value)
@@ -111,6 +120,7 @@ class _Parser:
         self.times: dict[str, tuple[int, datetime | None]] = {}
 
     def party(self, pid: str, name: str, email: str) -> Party:
+        """The (shared) decoded Party of raw id, base64 name and base64 email."""
         key = (pid, name, email)
         found = self.parties.get(key)
         if found is None:
@@ -118,6 +128,7 @@ class _Parser:
         return found
 
     def decode_extended(self, value: str, index: int) -> tuple[str, str, str, str]:
+        """(sender location, receiver location, receiver kind, route) of an extended type."""
         found = self.extended.get(value)
         if found is not None:
             return found
@@ -132,57 +143,49 @@ class _Parser:
         return found
 
     def elapsed(self, value: str, index: int) -> tuple[int, datetime | None]:
+        """(seconds, absolute time) of an ``e_time``."""
         found = self.times.get(value)
         if found is None:
             seconds = hms_seconds(value, self.label, f"messages[{index}].e_time")
             found = self.times[value] = (seconds, shifted(self.start, seconds))
         return found
 
+    def where(self, raw: _RawMessage, index: int) -> tuple[str, str, str, str]:
+        """(sender location, receiver location, receiver kind, route) of a raw message."""
+        if raw.msg_extended_type:
+            found = self.extended.get(raw.msg_extended_type)
+            return found or self.decode_extended(raw.msg_extended_type, index)
+        if raw.msg_type == 2:
+            return "", "", "direct", "private"
+        return "", "", "", "public"
+
     def item(self, raw: _RawMessage, index: int) -> tuple[Message, str, int]:
-        msg_type = raw.msg_type
+        """One raw message as (Message, route, elapsed seconds); base64 errors propagate."""
         key = (raw.s_id, raw.s_name, raw.s_email)
         sender = self.parties.get(key) or self.party(*key)
-        elapsed = self.times.get(raw.e_time) or self.elapsed(raw.e_time, index)
-        sloc = rloc = rkind = ""
-        route = "public"
-        if raw.msg_extended_type:
-            ext = self.extended.get(raw.msg_extended_type)
-            sloc, rloc, rkind, route = ext or self.decode_extended(raw.msg_extended_type, index)
-        elif msg_type == 2:
-            rkind, route = "direct", "private"
-        content = raw.msg_content
-        if msg_type == 5:
-            text = FEEDBACK.get(str(content), f"non-verbal feedback {content}")
-        elif content.__class__ is str:
-            text = _a2b(content, strict_mode=True).decode() if content else ""
-        else:
-            text = str(content)
-        refers = raw.original_msg_id or raw.parent_msg_id
+        seconds, sent_at = self.times.get(raw.e_time) or self.elapsed(raw.e_time, index)
+        sloc, rloc, rkind, route = self.where(raw, index)
         if route == "subgroup":
             route = "subgroup:" + _b64(raw.private_group_id)
-        return (
-            Message(
-                id=_a2b(raw.msg_id, strict_mode=True).decode()
-                if raw.msg_id
-                else f"msg-{index + 1}",
-                thread_id="",
-                action=_KINDS.get(msg_type, "message"),
-                sender=sender,
-                receivers=[self.party(raw.r_id, raw.r_name, raw.r_email)]
-                if raw.r_id or raw.r_name
-                else [],
-                text=text,
-                offset=raw.e_time,
-                sent_at=elapsed[1],
-                refers_to=_a2b(refers, strict_mode=True).decode() if refers else "",
-                sender_location=sloc,
-                receiver_location=rloc,
-                receiver_kind=rkind,
-                files=[_shared(f) for f in raw.files] if raw.files else [],
-            ),
-            route,
-            elapsed[0],
+        refers = raw.original_msg_id or raw.parent_msg_id
+        message = Message(
+            id=_a2b(raw.msg_id, strict_mode=True).decode() if raw.msg_id else f"msg-{index + 1}",
+            thread_id="",
+            action=_KINDS.get(raw.msg_type, "message"),
+            sender=sender,
+            receivers=[self.party(raw.r_id, raw.r_name, raw.r_email)]
+            if raw.r_id or raw.r_name
+            else [],
+            text=_text(raw),
+            offset=raw.e_time,
+            sent_at=sent_at,
+            refers_to=_a2b(refers, strict_mode=True).decode() if refers else "",
+            sender_location=sloc,
+            receiver_location=rloc,
+            receiver_kind=rkind,
+            files=[_shared(f) for f in raw.files] if raw.files else [],
         )
+        return message, route, seconds
 
     def explain(self, raw: _RawMessage, index: int) -> Exception:
         """The PayloadError naming the first field of ``raw`` that does not decode."""

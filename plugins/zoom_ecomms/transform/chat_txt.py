@@ -53,12 +53,14 @@ class _TxtParser:
         self.log = ChatLog()
 
     def party(self, name: str) -> Party:
+        """A Party for a display name, with the email and id of the participant of that name."""
         known = self.roster.find(Party(name=name))
         if known is None:
             return Party(name=name)
         return Party(name=name, email=known.email, id=known.id)
 
     def add(self, offset: str, sender: str, receiver: str | None, text: str, line: int) -> None:
+        """Append one message (``receiver`` None: the layout without a receiver)."""
         seconds = hms_seconds(offset.zfill(8), self.label, f"line {line}")
         name, route, kind = (
             _receiver_route(receiver) if receiver is not None else ("", "public", "")
@@ -76,6 +78,7 @@ class _TxtParser:
         self.log.add(message, route, seconds)
 
     def feed(self, raw: str, number: int) -> None:
+        """Consume line ``number``: a new message, a continuation, or a blank line."""
         line = raw.rstrip("\r\n")
         match = _FROM.match(line)
         if match:

@@ -46,6 +46,7 @@ class _Builder:
         self.index: dict[str, Message] = {}
 
     def thread(self, key: tuple[str, ...], message: Message) -> Thread:
+        """The thread of ``key``, created (id, type, title) when ``message`` is its first."""
         found = self.threads.get(key)
         if found is not None:
             return found
@@ -67,6 +68,7 @@ class _Builder:
 
     @staticmethod
     def key(message: Message, route: str) -> tuple[str, ...]:
+        """The thread key of a route: private threads by their two parties, groups by id."""
         if route == "private":
             ends = [_identity(message.sender), *(_identity(r) for r in message.receivers)]
             return ("private", *sorted(ends))
@@ -75,10 +77,11 @@ class _Builder:
         return (route,)
 
     def place(self, message: Message, route: str) -> None:
+        """Append ``message`` to its thread (the referred message's thread when known)."""
         thread = None
         if message.refers_to and message.action in _FOLLOWING:
             original = self.index.get(message.refers_to)
-            if original is not None:
+            if original is not None and original.thread_id:  # placed already
                 thread = self.by_tid[original.thread_id]
         if thread is None:
             thread = (
@@ -86,7 +89,6 @@ class _Builder:
             )
         message.thread_id = thread.id
         thread.messages.append(message)
-        self.index.setdefault(message.id, message)
 
 
 def _participants(messages: list[Message]) -> list[Party]:
@@ -102,13 +104,18 @@ def _participants(messages: list[Message]) -> list[Party]:
 
 def _build(log: ChatLog) -> _Builder:
     builder = _Builder()
-    place = builder.place
+    builder.index = {m.id: m for m in reversed(log.messages)}  # the first of an id wins
+    place, public = builder.place, builder.public.messages
     pairs = zip(log.messages, log.routes, strict=True)
     if log.seconds != sorted(log.seconds):  # send order: stable by elapsed time
         order = sorted(range(len(log.seconds)), key=log.seconds.__getitem__)
         pairs = ((log.messages[i], log.routes[i]) for i in order)
     for message, route in pairs:
-        place(message, route)
+        if route == "public" and not message.refers_to:  # most messages: the fast path
+            message.thread_id = "public"
+            public.append(message)
+        else:
+            place(message, route)
     for thread in builder.threads.values():
         thread.participants = _participants(thread.messages)
         if thread.messages:
@@ -138,29 +145,36 @@ def _snippet(message: Message | None, fallback: str, actor: Party) -> str:
     """How a line quotes the message it refers to (its author only when not the actor)."""
     if message is None:
         return f"message {fallback}"
-    text = message.text.replace("\n", " ")
-    text = text if len(text) <= 60 else text[:57] + "..."
-    author = _who(message.sender)
-    return f'"{text}"' if author == _who(actor) else f'{author}: "{text}"'
+    text = message.text
+    if len(text) > 60:
+        text = text[:57] + "..."
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    author = message.sender
+    if author is actor or _who(author) == _who(actor):
+        return f'"{text}"'
+    return f'{_who(author)}: "{text}"'
+
+
+_VERBS = {"reaction": "reacted ", "feedback": "gave feedback: "}
 
 
 def _line(message: Message, by_id: dict[str, Message], annotate: bool) -> str:
-    who = _who(message.sender)
+    """One message as a line of the readable conversation."""
+    who = message.sender.name or _who(message.sender)
     if annotate and (message.sender_location or message.receiver_location):
         who += f" [{message.sender_location or '?'} → {message.receiver_location or '?'}]"
     action = message.action
-    if action in ("reply", "edit", "delete"):
+    if action in _FOLLOWING:
         original = _snippet(by_id.get(message.refers_to), message.refers_to, message.sender)
-    if action == "reply":
-        body = f"{who} (reply to {original}): {message.text}"
-    elif action == "edit":
-        body = f"{who} edited {original} → {message.text}"
-    elif action == "delete":
-        body = f"{who} deleted {original}"
-    elif action == "reaction":
-        body = f"{who} reacted {message.text}"
-    elif action == "feedback":
-        body = f"{who} gave feedback: {message.text}"
+        if action == "reply":
+            body = f"{who} (reply to {original}): {message.text}"
+        elif action == "edit":
+            body = f"{who} edited {original} → {message.text}"
+        else:
+            body = f"{who} deleted {original}"
+    elif action in _VERBS:
+        body = f"{who} {_VERBS[action]}{message.text}"
     else:
         body = f"{who}: {message.text}"
     for shared in message.files:
@@ -183,6 +197,8 @@ def render_conversation(threads: list[Thread], index: dict[str, Message] | None 
     lines: list[str] = []
     append = lines.append
     for thread in threads:
+        if lines:
+            append("")  # a blank line between threads
         span = f" ({thread.started}–{thread.ended})" if thread.messages else ""
         append(f"== {thread.title}{span} ==")
         if thread.participants:
@@ -194,5 +210,4 @@ def render_conversation(threads: list[Thread], index: dict[str, Message] | None 
             else _line(m, by_id, annotate)
             for m in thread.messages
         ]
-        append("")
-    return "\n".join(lines).rstrip("\n")
+    return "\n".join(lines)

@@ -16,10 +16,13 @@ _WHERE = "payload summary"
 
 
 def _details(body: dict[str, Any], prefix: str) -> list[str]:
-    lines = []
-    for i, item in enumerate(
-        as_list(body.get("summary_details"), _WHERE, f"{prefix}summary_details")
-    ):
+    """Readable lines of ``summary_details`` (a list of labelled parts, or in an edited
+    summary one free text) and ``next_steps``."""
+    details = body.get("summary_details")
+    lines = [details.strip()] if isinstance(details, str) and details.strip() else []
+    if isinstance(details, str):
+        details = None
+    for i, item in enumerate(as_list(details, _WHERE, f"{prefix}summary_details")):
         if not isinstance(item, dict):
             raise bad(_WHERE, f"{prefix}summary_details[{i}]", "expected an object")
         label = as_str(item.get("label"), _WHERE, f"{prefix}summary_details[{i}].label")

@@ -35,7 +35,7 @@ def make_sink(opensearch_url: str, tmp_path: Path, os_client: OpenSearch) -> Ite
         options: dict[str, object] = {
             "hosts": [opensearch_url],
             "index": f"ecomms-test-{uuid.uuid4().hex[:10]}",
-            "refresh": "wait_for",
+            "refresh": "true",
             "max_retries": 2,
             "backoff": 0.05,
         }

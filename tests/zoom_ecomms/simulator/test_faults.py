@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import httpx
 import pytest
@@ -128,3 +129,14 @@ def test_invalidate_on_mint_switch(api):
         api.sim.api_base_url + "/users", headers={"Authorization": f"Bearer {old}"}
     )
     assert stale.status_code == 401
+
+
+def test_429_daily_says_when_to_come_back(api):
+    api.sim.set_faults(["429_daily"])
+    limited = api.get("/users")
+    assert limited.status_code == 429
+    assert "maximum daily rate limit" in limited.json()["message"]
+    assert limited.headers["X-RateLimit-Type"] == "Daily-limit"
+    assert limited.headers["X-RateLimit-Category"] == "Medium"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", limited.headers["Retry-After"])
+    assert api.get("/users").status_code == 200

@@ -39,12 +39,17 @@ def test_unknown_file_types_are_kept(zoom_simulator_factory, make_source, file_d
     assert odd
     for spooled in odd:
         assert file_digest(spooled.path) == spooled.sha256
-        assert spooled.media_type in ("application/json", "text/plain", "text/csv",
-                                      "application/octet-stream")
+        assert spooled.media_type in (
+            "application/json",
+            "text/plain",
+            "text/csv",
+            "application/octet-stream",
+        )
 
 
-def test_redirected_downloads_are_followed_and_verified(zoom_simulator_factory, make_source,
-                                                        file_digest):
+def test_redirected_downloads_are_followed_and_verified(
+    zoom_simulator_factory, make_source, file_digest
+):
     sim = zoom_simulator_factory(meetings=2, download_redirect=True)
     units = list(make_source(sim).pull(None))
     files = [f for u in units for f in u.files]
@@ -54,8 +59,9 @@ def test_redirected_downloads_are_followed_and_verified(zoom_simulator_factory, 
     assert len(hops) == len(files)
 
 
-def test_recapture_finds_a_dead_lettered_meeting_again(zoom_simulator_factory, make_source,
-                                                       file_digest):
+def test_recapture_finds_a_dead_lettered_meeting_again(
+    zoom_simulator_factory, make_source, file_digest
+):
     sim = zoom_simulator_factory(meetings=2, faults=["corrupt_download:always"])
     source = make_source(sim, download_attempts=1)
     failed = next(u for u in source.pull(None) if u.failure is not None)
@@ -86,9 +92,12 @@ class TestZoomSourceContract(SourceContract):
 
         sim = self.sim
         config = ZoomConfig(
-            account_id=sim.account_id, client_id=sim.client_id,
-            client_secret=Secret(sim.client_secret), api_base_url=sim.api_base_url,
-            oauth_token_url=sim.oauth_token_url, media="audio",
+            account_id=sim.account_id,
+            client_id=sim.client_id,
+            client_secret=Secret(sim.client_secret),
+            api_base_url=sim.api_base_url,
+            oauth_token_url=sim.oauth_token_url,
+            media="audio",
             capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
         )
         return ZoomSource(config, context)

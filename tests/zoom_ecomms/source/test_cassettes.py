@@ -46,13 +46,19 @@ class Env:
 
     def __init__(self, base: str, account: str, client_id: str, secret: str) -> None:
         self.config = ZoomConfig(
-            account_id=account, client_id=client_id, client_secret=Secret(secret),
-            api_base_url=f"{base}/v2", oauth_token_url=f"{base}/oauth/token",
-            media="none", content=["chat", "polls", "qa"], plan="business",
+            account_id=account,
+            client_id=client_id,
+            client_secret=Secret(secret),
+            api_base_url=f"{base}/v2",
+            oauth_token_url=f"{base}/oauth/token",
+            media="none",
+            content=["chat", "polls", "qa"],
+            plan="business",
             max_attempts=2,
         )
-        self.provider = TokenProvider(self.config.oauth_token_url, account, client_id,
-                                      Secret(secret), 10.0)
+        self.provider = TokenProvider(
+            self.config.oauth_token_url, account, client_id, Secret(secret), 10.0
+        )
         self.client = ZoomClient(self.config, self.provider)
 
 
@@ -76,7 +82,8 @@ def _scrubbers(real_base: str, secrets: list[str]):
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
             resp["body"]["string"] = scrub_text(text).encode()
         resp["headers"] = {
-            k: v for k, v in resp.get("headers", {}).items()
+            k: v
+            for k, v in resp.get("headers", {}).items()
             if k.lower() not in ("set-cookie", "x-zm-trackingid", "date")
         }
         return resp
@@ -116,8 +123,9 @@ def env(request, zoom_simulator_factory):
 def test_list_and_enrich_a_meeting(env):
     meetings, _ = list_window(env.client, START, END)
     assert meetings and all(m["archive_files"] for m in meetings)
-    internal = next(m for m in meetings if m.get("meeting_type") == "internal"
-                    and not m.get("is_breakout_room"))
+    internal = next(
+        m for m in meetings if m.get("meeting_type") == "internal" and not m.get("is_breakout_room")
+    )
     payloads = enrich(env.client, internal, env.config)
     assert payloads["past_meeting"]["uuid"] == internal["uuid"]
     assert payloads["host"]["id"] == internal["host_id"]
@@ -127,8 +135,12 @@ def test_list_and_enrich_a_meeting(env):
 
 def test_download_is_verified(env, tmp_path):
     meetings, _ = list_window(env.client, START, END)
-    chat = next(f for m in meetings for f in m["archive_files"]
-                if f["file_type"] == "CHAT_MESSAGE" and f["status"] == "completed")
+    chat = next(
+        f
+        for m in meetings
+        for f in m["archive_files"]
+        if f["file_type"] == "CHAT_MESSAGE" and f["status"] == "completed"
+    )
     downloader = Downloader(env.client.http, S2SAuth(env.provider), "zoom.cassette.test", 1)
     if RECORD:
         downloader.api_host = "127.0.0.1"
@@ -140,8 +152,7 @@ def test_download_is_verified(env, tmp_path):
 def test_auto_delete_patch(env):
     meetings, _ = list_window(env.client, START, END)
     file_id = meetings[0]["archive_files"][0]["id"]
-    response = env.client.request("PATCH", f"/archive_files/{file_id}",
-                                  json={"auto_delete": True})
+    response = env.client.request("PATCH", f"/archive_files/{file_id}", json={"auto_delete": True})
     assert response is not None and response.status_code == 204
 
 
@@ -160,8 +171,13 @@ def test_no_cassette_holds_a_secret_or_token():
     assert len(files) >= 4
     for path in files:
         text = path.read_text()
-        for secret in (defaults.client_secret, defaults.account_id, defaults.client_id,
-                       "eyJzaW0iOiJ6b29tIn0", "127.0.0.1"):
+        for secret in (
+            defaults.client_secret,
+            defaults.account_id,
+            defaults.client_id,
+            "eyJzaW0iOiJ6b29tIn0",
+            "127.0.0.1",
+        ):
             assert secret not in text, f"{path.name} contains {secret!r}"
         assert not re.search(r"(?i)authorization:", text), path.name
         assert not re.search(r'access_token":\s*"(?!REDACTED_TOKEN)', text), path.name

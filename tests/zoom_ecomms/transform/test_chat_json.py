@@ -26,9 +26,9 @@ def chat_of(tmp: Path, plain: list[dict] | None = None, data: bytes | None = Non
 
 
 def msg(i: int, sender: str, text: str, **extra) -> dict:
-    base = {"msg_type": 1, "e_time": f"00:{i // 60:02d}:{i % 60:02d}", "e_archive_time": "00:00:00",
-            "s_id": f"id-{sender}", "s_name": sender, "s_email": f"{sender.lower()}@x.example",
-            "msg_id": f"m{i}", "msg_extended_type": "010101000100", "msg_content": text}  # fmt: skip
+    base = {"msg_type": 1, "e_time": f"00:{i // 60:02d}:{i % 60:02d}", "s_id": f"id-{sender}",
+            "s_name": sender, "s_email": f"{sender.lower()}@x.example", "msg_id": f"m{i}",
+            "msg_extended_type": "010101000100", "msg_content": text}  # fmt: skip
     base.update(extra)
     return base
 
@@ -46,7 +46,13 @@ def test_public_thread_first_and_other_threads_nested_in_it(chat) -> None:
     public = chat.threads[0]
     assert (public.id, public.type, public.parent) == ("public", "public", "")
     nested = chat.threads[1:]
-    assert [t.type for t in nested] == ["waiting_room", "private", "subgroup", "breakout", "private"]
+    assert [t.type for t in nested] == [
+        "waiting_room",
+        "private",
+        "subgroup",
+        "breakout",
+        "private",
+    ]
     assert all(t.parent == "public" for t in nested)
     for thread in chat.threads:
         offsets = [m.offset for m in thread.messages]
@@ -57,7 +63,10 @@ def test_public_thread_first_and_other_threads_nested_in_it(chat) -> None:
 
 def test_private_chat_is_a_two_party_thread(chat) -> None:
     private = chat.threads[2]
-    assert [m.text for m in private.messages] == ["Can we talk pricing offline?", "Sure — call me at 5"]
+    assert [m.text for m in private.messages] == [
+        "Can we talk pricing offline?",
+        "Sure — call me at 5",
+    ]
     assert [p.name for p in private.participants] == ["Bob Jones", "Zoë Ø'Brien 😀"]
     first = private.messages[0]
     assert first.receiver_kind == "direct"
@@ -91,7 +100,11 @@ def test_reactions_feedback_and_shared_files(chat) -> None:
     reaction = next(m for m in public if m.action == "reaction")
     assert (reaction.sender.name, reaction.text) == ("Carol Diaz", "👍")
     feedback = next(m for m in public if m.action == "feedback")
-    assert (feedback.sender.name, feedback.sender.email, feedback.text) == ("Dan", "", "raised hand")
+    assert (feedback.sender.name, feedback.sender.email, feedback.text) == (
+        "Dan",
+        "",
+        "raised hand",
+    )
     shared = by_id(chat)["m11"].files
     assert [(f.id, f.name, f.size) for f in shared] == [("file-1", "deck.pdf", 20480)]
     assert "[file deck.pdf, 20480 bytes]" in chat.text
@@ -106,7 +119,10 @@ def test_waiting_room_and_breakout_chat_are_kept_with_locations(chat) -> None:
     assert [(m.sender_location, m.receiver_location) for m in breakout.messages] == [
         ("meeting", "breakout_room"), ("breakout_room", "breakout_room")]  # fmt: skip
     between_rooms = by_id(chat)["m14"]  # a direct message between people in breakout rooms
-    assert (between_rooms.sender_location, between_rooms.receiver_kind) == ("breakout_room", "direct")
+    assert (between_rooms.sender_location, between_rooms.receiver_kind) == (
+        "breakout_room",
+        "direct",
+    )
     assert chat.threads[-1].type == "private" and chat.threads[-1].messages == [between_rooms]
 
 

@@ -93,7 +93,9 @@ def make_unit(
 
 def chat_meta(file_id: str = "f-json", file_type: str = "CHAT_MESSAGE") -> dict[str, Any]:
     """An archive file object for a chat file."""
-    ext, recording = ("JSON", "chat_message") if file_type == "CHAT_MESSAGE" else ("TXT", "chat_file")
+    ext, recording = (
+        ("JSON", "chat_message") if file_type == "CHAT_MESSAGE" else ("TXT", "chat_file")
+    )
     return {"id": file_id, "file_type": file_type, "file_extension": ext, "file_size": 1,
             "status": "completed", "recording_type": recording, "individual": False,
             "participant_join_time": "2026-11-03T14:00:02Z",

@@ -26,8 +26,9 @@ import org.opensearch.transport.Netty4Plugin;
 /**
  * Starts one real OpenSearch node in this JVM, bound to 127.0.0.1 only.
  *
- * <p>Usage: {@code EmbeddedOpenSearch --home DIR --http-port P} where P is a port or a range
- * such as {@code 9250-9299}. Prints {@code OPENSEARCH_READY http://127.0.0.1:PORT} once the
+ * <p>Usage: {@code EmbeddedOpenSearch --home DIR --http-port P [--exit-with-parent]} where P
+ * is a port or a range such as {@code 9250-9299}. With {@code --exit-with-parent} the node
+ * closes itself when the process that started it dies (no orphaned test nodes). Prints {@code OPENSEARCH_READY http://127.0.0.1:PORT} once the
  * node serves HTTP, then runs until the process receives SIGTERM, when it closes the node.
  */
 public final class EmbeddedOpenSearch {
@@ -56,12 +57,35 @@ public final class EmbeddedOpenSearch {
 
     public static void main(String[] args) {
         try {
+            if (List.of(args).contains("--exit-with-parent")) {
+                watchParent();
+            }
             run(parse(args, "--home", null), parse(args, "--http-port", "9250-9299"));
         } catch (Throwable t) {
             t.printStackTrace();
             System.out.flush();
             System.exit(1);
         }
+    }
+
+    private static void watchParent() {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        if (parent == null) {
+            return;
+        }
+        Thread watcher = new Thread(() -> {
+            while (parent.isAlive()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.out.println("parent process gone; closing the node");
+            System.exit(0);
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private static String parse(String[] args, String flag, String fallback) {

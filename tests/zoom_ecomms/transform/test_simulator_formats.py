@@ -1,0 +1,100 @@
+"""The simulator, the source and the transformer agree on Zoom's formats: every unit the
+source captures from a running simulator becomes complete records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from core.config import Secret
+from core.protocols import Context, Unit
+from core.records import ChatRecord, record_id
+from plugins.zoom_ecomms.config import ZoomConfig
+from plugins.zoom_ecomms.source import ZoomSource
+from plugins.zoom_ecomms.transform import ATTRIBUTES, build_records
+
+
+@pytest.fixture
+def units(zoom_simulator, tmp_path: Path) -> list[Unit]:
+    sim = zoom_simulator
+    sim.complete_processing()
+    config = ZoomConfig(
+        account_id=sim.account_id,
+        client_id=sim.client_id,
+        client_secret=Secret(sim.client_secret),
+        api_base_url=sim.api_base_url,
+        oauth_token_url=sim.oauth_token_url,
+        capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
+        media="video",
+    )
+    context = Context(
+        name="zoom_ecomms", state_dir=tmp_path / "state", spool_dir=tmp_path / "spool"
+    )
+    source = ZoomSource(config, context)
+    try:
+        captured = [u for u in source.pull(None) if u.failure is None]
+    finally:
+        source.close()
+    assert captured, "the simulated account yielded no unit"
+    return captured
+
+
+def _count(unit: Unit, file_type: str) -> int:
+    return sum(int(f.meta.get("number_of_messages") or 0) for f in unit.files
+               if f.meta.get("file_type") == file_type)  # fmt: skip
+
+
+def test_every_captured_unit_builds_complete_records(units: list[Unit]) -> None:
+    declared = {spec.name for spec in ATTRIBUTES}
+    for unit in units:
+        records = build_records(unit)
+        meeting = records[0]
+        assert meeting.kind == "meeting" and meeting.id == record_id(
+            unit.source, unit.key, "meeting"
+        )
+        assert {a.file_id for a in meeting.artifacts} == {f.file_id for f in unit.files}
+        for record in records:
+            assert record.attributes["MeetingUUID"] == unit.key
+            assert set(record.attributes) <= declared
+        chats = [r for r in records if isinstance(r, ChatRecord)]
+        json_messages = _count(unit, "CHAT_MESSAGE")
+        if json_messages:
+            placed = sum(len(t.messages) for t in chats[0].threads)
+            assert placed == json_messages, unit.key
+        if unit.payloads["meeting"].get("is_breakout_room"):
+            parent = unit.payloads["meeting"]["parent_meeting_id"]
+            assert meeting.parent_id == record_id(unit.source, parent, "meeting")
+
+
+def test_simulated_chat_features_are_all_understood(units: list[Unit]) -> None:
+    actions: set[str] = set()
+    thread_types: set[str] = set()
+    speakers = 0
+    for unit in units:
+        for record in build_records(unit):
+            if isinstance(record, ChatRecord):
+                thread_types |= {t.type for t in record.threads}
+                actions |= {m.action for t in record.threads for m in t.messages}
+            if record.kind == "transcript":
+                speakers += sum(1 for s in record.segments if s.speaker)
+    assert {"message", "reply", "edit", "delete", "reaction", "feedback"} <= actions
+    assert {"public", "private", "subgroup"} <= thread_types
+    assert speakers > 0
+
+
+def test_txt_chat_of_each_unit_parses_alone(units: list[Unit]) -> None:
+    checked = 0
+    for unit in units:
+        txt_only = msgspec.structs.replace(
+            unit, files=[f for f in unit.files if f.meta.get("file_type") != "CHAT_MESSAGE"]
+        )
+        expected = _count(txt_only, "CHAT")
+        if not expected:
+            continue
+        chat = next(r for r in build_records(txt_only) if isinstance(r, ChatRecord))
+        assert sum(len(t.messages) for t in chat.threads) == expected, unit.key
+        checked += 1
+    assert checked
