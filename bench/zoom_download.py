@@ -25,7 +25,7 @@ from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.listing import list_window, parse_time, windows
 from plugins.zoom_ecomms.source import ZoomSource
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 def _serve(size: int, conn) -> None:

@@ -35,16 +35,9 @@ def _sample(sim, samples: list, done: threading.Event) -> None:
         samples.append((time.monotonic(), medium, limited))
 
 
-def main() -> None:
-    """Run the capture and print achieved / allowed Medium rate."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--meetings", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=6)
-    args = parser.parse_args()
-    with (
-        Simulator(SimulatorConfig(seed=3, meetings=args.meetings, plan="pro")) as sim,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+def _capture(sim, workers: int) -> tuple[int, float, list[tuple[float, int, int]]]:
+    """Pull the whole account, sampling the simulator's request log meanwhile."""
+    with tempfile.TemporaryDirectory() as tmp:
         config = ZoomConfig(
             account_id=sim.account_id,
             client_id=sim.client_id,
@@ -54,7 +47,7 @@ def main() -> None:
             plan="pro",
             media="none",
             capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
-            workers=args.workers,
+            workers=workers,
             page_size=5,
         )
         context = Context(name="bench", state_dir=Path(tmp), spool_dir=Path(tmp) / "spool")
@@ -64,11 +57,22 @@ def main() -> None:
         sampler = threading.Thread(target=_sample, args=(sim, samples, done), daemon=True)
         started = time.monotonic()
         sampler.start()
-        units = list(source.pull(None))
+        units = len(list(source.pull(None)))
         elapsed = time.monotonic() - started
         done.set()
         sampler.join()
         source.close()
+    return units, elapsed, samples
+
+
+def main() -> None:
+    """Run the capture and print achieved / allowed Medium rate."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meetings", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=6)
+    args = parser.parse_args()
+    with Simulator(SimulatorConfig(seed=3, meetings=args.meetings, plan="pro")) as sim:
+        units, elapsed, samples = _capture(sim, args.workers)
         requests = [r for r in sim.inspect()["requests"] if "/rec/" not in str(r.get("path"))]
     medium = [r for r in requests if _label(r) == "medium"]
     limited = [r for r in requests if r.get("status") == 429]
@@ -77,10 +81,9 @@ def main() -> None:
     lo = samples[len(samples) // 5]
     hi = samples[len(samples) * 4 // 5]
     achieved = (hi[1] - lo[1]) / (hi[0] - lo[0]) if hi[0] > lo[0] else len(medium) / elapsed
-    steady_429 = hi[2] - lo[2]
-    print(f"units captured          {len(units)}")
+    print(f"units captured          {units}")
     print(f"API requests            {len(requests)} ({len(medium)} medium) in {elapsed:.1f} s")
-    print(f"429 answers             {len(limited)} ({steady_429} in steady state)")
+    print(f"429 answers             {len(limited)} ({hi[2] - lo[2]} in steady state)")
     print(f"medium rate achieved    {achieved:.2f}/s")
     print(f"medium rate allowed     {allowed:.2f}/s")
     print(f"achieved / allowed      {achieved / allowed:.3f}")

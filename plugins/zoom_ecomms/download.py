@@ -29,6 +29,7 @@ from plugins.zoom_ecomms.selection import file_name, media_type
 __all__ = ["Downloader"]
 
 CHUNK = 1 << 20
+THREAD_ABOVE = 8 << 20  # bodies larger than this are hashed on a second thread
 MAX_REDIRECTS = 5
 _HTML_MARKS = (b"<!doctype html", b"<html")
 
@@ -172,7 +173,7 @@ def _looks_html(chunk: bytes) -> bool:
 def _write(response: httpx.Response, part: Path, mode: str, hasher: Any, room: int) -> int:
     """Stream the body into ``part``; a second thread hashes and writes while we read."""
     written = 0
-    with part.open(mode) as out, _HashWriter(out, hasher) as sink:
+    with part.open(mode) as out, _HashWriter(out, hasher, room > THREAD_ABOVE) as sink:
         for chunk in response.iter_raw():
             if not written and mode == "wb" and _looks_html(chunk):
                 raise _Bad("server sent an HTML page instead of the file", restart=True)
@@ -187,7 +188,8 @@ def _write(response: httpx.Response, part: Path, mode: str, hasher: Any, room: i
 class _HashWriter:
     """Hashes and writes chunks on a worker thread (both release the GIL), bounded queue."""
 
-    def __init__(self, out: Any, hasher: Any) -> None:
+    def __init__(self, out: Any, hasher: Any, threaded: bool) -> None:
+        self._threaded = threaded
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         self._pending: list[bytes] = []
         self._size = 0
@@ -196,7 +198,8 @@ class _HashWriter:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> _HashWriter:
-        self._thread.start()
+        if self._threaded:
+            self._thread.start()
         return self
 
     def put(self, chunk: bytes) -> None:
@@ -210,9 +213,15 @@ class _HashWriter:
         """Hand what was collected to the worker; re-raise a write error of the worker."""
         if self._error is not None:
             raise self._error
-        if self._pending:
-            self._queue.put(b"".join(self._pending))
-            self._pending, self._size = [], 0
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        if self._threaded:
+            self._queue.put(data)
+        else:
+            self._hasher.update(data)
+            self._out.write(data)
 
     def _run(self) -> None:
         while (chunk := self._queue.get()) is not None:
@@ -224,6 +233,8 @@ class _HashWriter:
                     self._error = exc
 
     def __exit__(self, *exc: object) -> None:
+        if not self._threaded:
+            return
         self._queue.put(None)
         self._thread.join()
         if self._error is not None and exc[0] is None:

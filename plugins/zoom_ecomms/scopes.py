@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.protocols import Finding
 from plugins.zoom_ecomms.config import ZoomConfig
 
-__all__ = ["CLASSIC_EQUIVALENTS", "FEATURE_SCOPES", "enabled_features", "missing_scopes"]
+__all__ = [
+    "CLASSIC_EQUIVALENTS",
+    "FEATURE_SCOPES",
+    "enabled_features",
+    "missing_scopes",
+    "scope_findings",
+]
 
 FEATURE_SCOPES: dict[str, tuple[str, ...]] = {
     "Participant information": (
@@ -129,3 +136,27 @@ def missing_scopes(config: ZoomConfig, granted: Iterable[str]) -> dict[str, list
         if lacking:
             result[feature] = lacking
     return result
+
+
+def scope_findings(component: str, config: ZoomConfig, granted: Iterable[str]) -> list[Finding]:
+    """One failed finding per enabled feature lacking scopes, or one passed finding."""
+    missing = missing_scopes(config, granted)
+    if not missing:
+        return [
+            Finding(
+                component=component,
+                check="scopes",
+                ok=True,
+                detail="every enabled feature has its scopes",
+            )
+        ]
+    return [
+        Finding(
+            component=component,
+            check=f"scopes: {feature}",
+            ok=False,
+            detail="missing " + " ".join(scopes),
+            action="add them to the app and re-authorize",
+        )
+        for feature, scopes in missing.items()
+    ]

@@ -28,7 +28,7 @@ from plugins.zoom_ecomms.listing import (
     resolve_groups,
     windows,
 )
-from plugins.zoom_ecomms.scopes import missing_scopes
+from plugins.zoom_ecomms.scopes import scope_findings
 from plugins.zoom_ecomms.selection import readiness
 
 try:
@@ -96,27 +96,7 @@ class ZoomSource:
                 detail="token minted with account_credentials",
             )
         ]
-        missing = missing_scopes(self.config, self.provider.granted_scopes)
-        for feature, scopes in missing.items():
-            findings.append(
-                Finding(
-                    component=component,
-                    check=f"scopes: {feature}",
-                    ok=False,
-                    detail="missing " + " ".join(scopes),
-                    action="add them to the app and re-authorize",
-                )
-            )
-        if not missing:
-            findings.append(
-                Finding(
-                    component=component,
-                    check="scopes",
-                    ok=True,
-                    detail="every enabled feature has its scopes",
-                )
-            )
-        return findings
+        return findings + scope_findings(component, self.config, self.provider.granted_scopes)
 
     def pull(self, checkpoint: str | None) -> Iterator[Unit]:
         """Yield ready meetings window by window; checkpoints never pass a pending meeting."""

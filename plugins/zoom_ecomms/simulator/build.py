@@ -174,7 +174,7 @@ class Builder:
         guests = list(self.guests)
         self.rng.shuffle(guests)
         if profile == "external":
-            return [guests[0], others[0], guests[1], guests[2]]
+            return [guests[0], meeting.host, guests[1], guests[2]]
         if profile == "personal":
             return [meeting.host, others[0], guests[0]]
         count = self.rng.randint(3, 5)

@@ -12,7 +12,7 @@ from typing import Any
 
 from core.records import AttributeSpec
 
-from .values import as_bool, as_datetime, as_int, as_list, as_str, bad
+from .values import as_bool, as_datetime, as_int, as_str, bad, payload_list
 
 __all__ = [
     "ATTRIBUTES",
@@ -124,8 +124,14 @@ def _pick(body: dict[str, Any], fields: tuple, where: str) -> dict[str, Any]:
 
 
 def meeting_attributes(meeting: dict[str, Any]) -> dict[str, Any]:
-    """Meeting-level attributes from the archive meeting object (ZOOM_API §2.4)."""
-    return _pick(meeting, _MEETING_FIELDS, "payload meeting")
+    """Meeting-level attributes from the archive meeting object (ZOOM_API §2.4).
+
+    A meeting number of 0 is how a stripped id may arrive (external meetings): omitted.
+    """
+    attrs = _pick(meeting, _MEETING_FIELDS, "payload meeting")
+    if attrs.get("MeetingId") == "0":
+        del attrs["MeetingId"]
+    return attrs
 
 
 def file_attributes(meta: dict[str, Any], where: str) -> dict[str, Any]:
@@ -152,7 +158,7 @@ def optional_archiving_attributes(dashboard: Any) -> dict[str, Any]:
     where = "payload dashboard_participants"
     lists: dict[str, list[str]] = {name: [] for name in _OPTIONAL.values()}
     chose = False
-    for index, person in enumerate(as_list(dashboard, where, "participants")):
+    for index, person in enumerate(payload_list(dashboard, where)):
         if not isinstance(person, dict):
             raise bad(where, f"[{index}]", "expected an object")
         value = as_str(person.get("optional_archiving"), where, f"[{index}].optional_archiving")

@@ -164,10 +164,12 @@ class _Parser:
         key = (raw.s_id, raw.s_name, raw.s_email)
         sender = self.parties.get(key) or self.party(*key)
         seconds, sent_at = self.times.get(raw.e_time) or self.elapsed(raw.e_time, index)
-        sloc, rloc, rkind, route = self.where(raw, index)
+        ext = raw.msg_extended_type
+        sloc, rloc, rkind, route = (ext and self.extended.get(ext)) or self.where(raw, index)
         if route == "subgroup":
             route = "subgroup:" + _b64(raw.private_group_id)
         refers = raw.original_msg_id or raw.parent_msg_id
+        content = raw.msg_content
         message = Message(
             id=_a2b(raw.msg_id, strict_mode=True).decode() if raw.msg_id else f"msg-{index + 1}",
             thread_id="",
@@ -176,7 +178,9 @@ class _Parser:
             receivers=[self.party(raw.r_id, raw.r_name, raw.r_email)]
             if raw.r_id or raw.r_name
             else [],
-            text=_text(raw),
+            text=_a2b(content, strict_mode=True).decode()
+            if raw.msg_type != 5 and content.__class__ is str and content
+            else _text(raw),
             offset=raw.e_time,
             sent_at=sent_at,
             refers_to=_a2b(refers, strict_mode=True).decode() if refers else "",

@@ -1,4 +1,4 @@
-"""Chat items → one conversation: the public thread with private, sub-group and other
+"""A chat log → one conversation: the public thread with private, sub-group and other
 threads nested in it (DESIGN §4.4), and the readable text reviewers search.
 
 Thread ids are stable within a record: ``public``, ``waiting_room``, ``breakout``,

@@ -12,7 +12,7 @@ from typing import Any
 
 from core.records import Party
 
-from .values import as_datetime, as_list, as_str, bad
+from .values import as_datetime, as_str, bad, payload_list
 
 __all__ = ["Roster", "roster_from_payloads"]
 
@@ -23,6 +23,9 @@ _SOURCES = (
     ("dashboard_participants", "user_name", "email", ""),
     ("panelists", "name", "email", "panelist"),
 )
+
+# When payloads disagree on a role, the most specific one wins.
+_RANK = {"": 0, "attendee": 1, "respondent": 1, "asker": 1, "panelist": 2, "cohost": 3, "host": 4}
 
 
 class Roster:
@@ -83,7 +86,7 @@ def _merge(into: Party, other: Party) -> None:
     into.name = into.name or other.name
     into.email = into.email or other.email
     into.id = into.id or other.id
-    if other.role and (not into.role or other.role == "host"):
+    if _RANK.get(other.role, 1) > _RANK.get(into.role, 1):
         into.role = other.role
     into.join_time = _earliest(into.join_time, other.join_time)
     if other.leave_time and (into.leave_time is None or other.leave_time > into.leave_time):
@@ -133,11 +136,8 @@ def roster_from_payloads(payloads: dict[str, Any], host_id: str) -> Roster:
     if host is not None:
         roster.add(host)
     for payload, name_key, email_key, role in _SOURCES:
-        items = payloads.get(payload)
-        if isinstance(items, dict):  # a body rather than its list: take the list inside
-            items = items.get("participants", items.get("panelists"))
         where = f"payload {payload}"
-        for index, item in enumerate(as_list(items, where, payload)):
+        for index, item in enumerate(payload_list(payloads.get(payload), where)):
             party = _party(item, f"{where}[{index}]", name_key, email_key, role)
             if host_id and party.id == host_id:
                 party.role = "host"

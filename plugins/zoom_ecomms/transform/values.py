@@ -16,6 +16,7 @@ __all__ = [
     "as_str",
     "bad",
     "hms_seconds",
+    "payload_list",
     "read_bytes",
     "shifted",
 ]
@@ -86,6 +87,16 @@ def as_list(value: Any, where: str, field: str) -> list[Any]:
     if not isinstance(value, list):
         raise bad(where, field, f"expected a list, got {type(value).__name__}")
     return value
+
+
+def payload_list(value: Any, where: str) -> list[Any]:
+    """The items of a list payload, given as the list or as Zoom's body holding it."""
+    if isinstance(value, dict):
+        for key in ("participants", "panelists"):
+            if isinstance(value.get(key), list):
+                return value[key]
+        raise bad(where, "participants", "expected a list (or a body with a participants list)")
+    return as_list(value, where, "participants")
 
 
 def hms_seconds(value: str, where: str, field: str) -> int:

@@ -2,7 +2,7 @@
 
 Cassettes live in ``cassettes/zoom_ecomms/``, one per test, and are replayed with
 ``record_mode="none"``: every interaction must be played, none twice. To re-record them
-against the simulator: ``ECOMMS_RECORD_CASSETTES=1 pytest tests/zoom_ecomms/source/test_cassettes.py``.
+against the simulator, run this file with ``ECOMMS_RECORD_CASSETTES=1`` in the environment.
 Authorization headers, tokens, the client secret and the account id are scrubbed before
 anything is written, and the simulator's address is replaced by a placeholder host.
 """

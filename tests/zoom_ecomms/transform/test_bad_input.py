@@ -111,7 +111,7 @@ BAD_PAYLOADS = [
     ),
     (
         lambda p: p.update(dashboard_participants={"x": 1}),
-        "payload dashboard_participants: participants: expected a list",
+        "payload dashboard_participants: participants: expected a list (or a body",
     ),
     (
         _set("participants", 1, join_time=17),

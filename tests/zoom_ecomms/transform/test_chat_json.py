@@ -95,6 +95,34 @@ def test_edits_deletions_and_replies_are_events_linked_to_the_original(chat) -> 
     assert '00:08:00 Bob Jones deleted "I will guarantee returns on this one"' in chat.text
 
 
+def test_replies_edits_and_deletions_follow_a_private_message_into_its_thread(
+    tmp_path: Path,
+) -> None:
+    dm = {"msg_type": 2, "msg_extended_type": "010101000400", "r_id": "id-Bo", "r_name": "Bo",
+          "r_email": "bo@x.example"}  # fmt: skip
+    plain = [
+        msg(1, "Ann", "secret tip", **dm),
+        msg(2, "Bo", "thanks", msg_type=7, parent_msg_id="m1"),
+        msg(
+            3,
+            "Ann",
+            "",
+            msg_type=3,
+            msg_id="d3",
+            original_msg_id="m1",
+            msg_extended_type="010102000400",
+        ),
+        msg(4, "Ann", "hello all", msg_type=6, msg_id="e4", original_msg_id="gone"),
+    ]
+    chat = chat_of(tmp_path, plain)
+    public, private = chat.threads
+    assert [m.id for m in private.messages] == ["m1", "m2", "d3"]
+    assert [p.name for p in private.participants] == ["Ann", "Bo"]
+    assert [m.id for m in public.messages] == ["e4"]  # edit of a message not in the file
+    assert public.messages[0].refers_to == "gone"
+    assert "edited message gone → hello all" in chat.text
+
+
 def test_reactions_feedback_and_shared_files(chat) -> None:
     public = chat.threads[0].messages
     reaction = next(m for m in public if m.action == "reaction")
@@ -132,6 +160,21 @@ def test_unicode_names_and_empty_emails(chat) -> None:
     assert guest.email == "" and guest.id == ""
     assert "00:02:10 李雷 🚀: 你好，大家好" in chat.text
     assert {p.name for p in chat.participants} >= {"李雷 🚀", "Zoë Ø'Brien 😀", "Dan"}
+
+
+def test_webinar_panelist_chat_and_backstage_get_their_threads(tmp_path: Path) -> None:
+    plain = [
+        msg(1, "Ann", "to everyone", msg_extended_type="020201000100"),
+        msg(2, "Ann", "panelists only", msg_extended_type="020201000200"),
+        msg(3, "Bo", "from backstage", msg_extended_type="050501000100"),
+    ]
+    chat = chat_of(tmp_path, plain, type=5)
+    assert [(t.type, [m.text for m in t.messages]) for t in chat.threads] == [
+        ("public", ["to everyone"]),
+        ("panelists", ["panelists only"]),
+        ("backstage", ["from backstage"]),
+    ]
+    assert chat.threads[0].messages[0].sender_location == "webinar"
 
 
 def test_whole_body_base64_is_accepted(tmp_path: Path) -> None:

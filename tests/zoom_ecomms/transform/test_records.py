@@ -202,6 +202,15 @@ def test_external_meeting_has_no_invented_ids(tmp_path: Path) -> None:
     assert len(by_kind(records)["chat"][0].threads) == 6
 
 
+def test_external_meeting_with_emptied_rather_than_removed_fields(tmp_path: Path) -> None:
+    meeting = load("meeting.json")
+    meeting.update(id=0, host_id="", topic="", meeting_type="external")
+    records = build_records(make_unit(tmp_path, meeting, {}))
+    assert all("MeetingId" not in r.attributes for r in records)
+    assert all("MeetingHostId" not in r.attributes for r in records)
+    assert records[0].title == f"External meeting {UUID}"
+
+
 def test_breakout_room_links_to_its_parent_and_owns_its_chat(tmp_path: Path) -> None:
     meeting = load("meeting.json")
     meeting.update(uuid="room/2==", type=100, is_breakout_room=True, parent_meeting_id=UUID)
@@ -215,6 +224,24 @@ def test_breakout_room_links_to_its_parent_and_owns_its_chat(tmp_path: Path) -> 
     assert "breakout" not in types  # in a room, room chat is the room's public conversation
     public = chat.threads[0]
     assert "Room 2 here, we are done" in [m.text for m in public.messages]
+
+
+def test_webinar_panelists_join_the_participants(tmp_path: Path) -> None:
+    payloads = load("payloads.json")
+    payloads["panelists"] = {
+        "panelists": [
+            {"id": "p-1", "email": "pat@partner.example", "name": "Pat Panel"},
+            {"id": "", "email": "CAROL@acme.example", "name": "Carol D."},
+        ],
+        "total_records": 2,
+    }
+    meeting = load("meeting.json")
+    meeting["type"] = 5
+    people = build_records(make_unit(tmp_path, meeting, payloads))[0].participants
+    roles = {p.email.lower(): p.role for p in people}
+    assert roles["pat@partner.example"] == "panelist"
+    assert roles["carol@acme.example"] == "panelist"  # the same person, matched by email
+    assert len(people) == 7
 
 
 def test_transformer_component_contract(tmp_path: Path) -> None:

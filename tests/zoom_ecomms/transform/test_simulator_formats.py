@@ -3,6 +3,7 @@ source captures from a running simulator becomes complete records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from plugins.zoom_ecomms.transform import ATTRIBUTES, build_records
 
 
 @pytest.fixture
-def units(zoom_simulator, tmp_path: Path) -> list[Unit]:
+def units(zoom_simulator, tmp_path: Path) -> Iterator[list[Unit]]:
     sim = zoom_simulator
     sim.complete_processing()
     config = ZoomConfig(
@@ -34,12 +35,12 @@ def units(zoom_simulator, tmp_path: Path) -> list[Unit]:
         name="zoom_ecomms", state_dir=tmp_path / "state", spool_dir=tmp_path / "spool"
     )
     source = ZoomSource(config, context)
-    try:
+    try:  # the spooled files live until the source closes
         captured = [u for u in source.pull(None) if u.failure is None]
+        assert captured, "the simulated account yielded no unit"
+        yield captured
     finally:
         source.close()
-    assert captured, "the simulated account yielded no unit"
-    return captured
 
 
 def _count(unit: Unit, file_type: str) -> int:

@@ -1,0 +1,23 @@
+"""The zoom_ecomms entry point registers the source, the transformer and `ecomms zoom`."""
+
+from __future__ import annotations
+
+import click
+
+from core.plugins import build_host
+from plugins.zoom_ecomms import plugin
+from plugins.zoom_ecomms.source import ZoomSource
+
+
+def test_host_finds_the_source_and_transformer():
+    host = build_host({})
+    assert host.sources()["zoom_ecomms"] is ZoomSource
+    transformer = host.transformers()["zoom_ecomms"]
+    assert transformer.stage == "unit" and "zoom" in transformer.consumes
+    assert [a.name for a in ZoomSource.attributes] == [a.name for a in transformer.attributes]
+
+
+def test_simulator_command_is_added():
+    cli = click.Group("ecomms")
+    plugin.ecomms_register_commands(cli=cli)
+    assert "simulator" in cli.commands["zoom"].commands
