@@ -190,7 +190,7 @@ class _HashWriter:
 
     def __init__(self, out: Any, hasher: Any, threaded: bool) -> None:
         self._threaded = threaded
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._queue: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=8)
         self._pending: list[bytes] = []
         self._size = 0
         self._out, self._hasher = out, hasher
@@ -215,20 +215,22 @@ class _HashWriter:
             raise self._error
         if not self._pending:
             return
-        data = b"".join(self._pending)
-        self._pending, self._size = [], 0
+        batch, self._pending, self._size = self._pending, [], 0
         if self._threaded:
-            self._queue.put(data)
+            self._queue.put(batch)
         else:
-            self._hasher.update(data)
-            self._out.write(data)
+            self._store(batch)
+
+    def _store(self, batch: list[bytes]) -> None:
+        for chunk in batch:
+            self._hasher.update(chunk)
+        self._out.writelines(batch)
 
     def _run(self) -> None:
-        while (chunk := self._queue.get()) is not None:
+        while (batch := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self._hasher.update(chunk)
-                    self._out.write(chunk)
+                    self._store(batch)
                 except OSError as exc:
                     self._error = exc
 

@@ -148,7 +148,7 @@ class FilesystemSink:
         for sha, path in artifacts.items():
             if not is_valid_sha256(sha):
                 reasons[sha] = "artifact key is not a lowercase hex SHA-256"
-            elif not Path(path).is_file():
+            elif not Path(path).exists():
                 reasons[sha] = f"artifact file {Path(path).name} is missing from the spool"
         for record in records:
             if not is_valid_record_id(record.id):

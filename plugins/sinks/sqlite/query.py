@@ -79,7 +79,7 @@ def _value_clause(name: str, type_: str, value: str) -> tuple[str, list[Any]]:
 def _date_clause(name: str, value: str) -> tuple[str, list[Any]]:
     """A date matches by UTC prefix (``2026-10-03``, ``2026-10``) or by its exact instant."""
     if _DATE_PREFIX.fullmatch(value):
-        return "a.value_date LIKE ?", [value + "%"]
+        return "a.value_date GLOB ?", [value + "*"]
     try:
         return "a.value_date = ?", [iso(datetime.fromisoformat(value))]
     except ValueError:
@@ -122,9 +122,10 @@ def _attribute(name: str, values: list[str], types: dict[str, str]) -> tuple[str
         clause, args = _value_clause(name, types[name], value)
         clauses.append(clause)
         params += args
+    # Uncorrelated: evaluated once into a set, not once per candidate record.
     sql = (
-        f"EXISTS (SELECT 1 FROM attributes a WHERE a.record_id = records.id "
-        f"AND a.name = ? AND ({' OR '.join(clauses)}))"
+        f"records.id IN (SELECT a.record_id FROM attributes a "
+        f"WHERE a.name = ? AND ({' OR '.join(clauses)}))"
     )
     return sql, params
 

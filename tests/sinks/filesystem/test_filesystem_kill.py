@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from core.records import decode_record
@@ -56,6 +58,21 @@ def _kill_after(args: list[str], lines: int) -> None:
         writer.stdout.close()
 
 
+def _open_for_writing(fifo: Path, writer: subprocess.Popen):
+    """Open the named pipe once the writer reads it; fail if the writer exits first."""
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            assert writer.poll() is None, writer.stdout.read()
+            time.sleep(0.01)
+            continue
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb")
+
+
 def test_sigkill_during_capture_then_rerun_gives_one_complete_archive(tmp_path):
     from tests.sinks.filesystem._writer import open_sink
 
@@ -81,11 +98,12 @@ def test_sigkill_in_the_middle_of_copying_a_blob(tmp_path):
     fifo = tmp_path / "artifact.fifo"
     os.mkfifo(fifo)
     with _start(str(root), "--from", str(fifo), sha, str(len(data))) as writer:
-        with open(fifo, "wb") as pipe:
+        with _open_for_writing(fifo, writer) as pipe:
             pipe.write(data[: len(data) // 2])
             pipe.flush()
             partial = [p for p in root.rglob(f"{TEMP_PREFIX}*") if p.parent.name == sha[2:4]]
             while not partial or partial[0].stat().st_size < len(data) // 4:
+                time.sleep(0.01)
                 partial = [p for p in root.rglob(f"{TEMP_PREFIX}*") if p.parent.name == sha[2:4]]
             writer.kill()
             writer.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -106,3 +107,20 @@ def test_big_media_is_streamed_with_the_announced_fingerprint(zoom_simulator_fac
         for chunk in response.iter_bytes():
             digest.update(chunk)
     assert digest.hexdigest() == mp4["encryption_fingerprint"]
+
+
+def test_parallel_downloads_and_listings_are_served_correctly(api):
+    files = _completed(api)
+
+    def fetch(f):
+        with httpx.Client(timeout=30) as client:
+            body = client.get(f["download_url"], headers=api.auth).content
+            listed = client.get(
+                api.sim.api_base_url + "/archive_files", params=api.WEEK_1, headers=api.auth
+            )
+        return hashlib.sha256(body).hexdigest() == f["encryption_fingerprint"], listed.status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(fetch, files))
+    assert results == [(True, 200)] * len(files)
+    assert sum(api.sim.inspect()["downloads"].values()) >= len(files)

@@ -153,3 +153,25 @@ def test_listing_that_is_not_json_stops_the_pass_with_a_clear_error(proxied):
 
     with pytest.raises(PayloadError, match="GET /archive_files: response is not valid JSON"):
         proxied(rewrite)
+
+
+def test_processing_files_hold_the_checkpoint(proxied):
+    held: list[str] = []
+
+    def rewrite(path: str, body: bytes) -> bytes | None:
+        if path != "/v2/archive_files":
+            return None
+        data = json.loads(body)
+        for meeting in data["meetings"][:1]:
+            held.append(meeting["uuid"])
+            meeting["status"] = "processing"
+            for file in meeting["archive_files"]:
+                file["status"] = "processing"
+        return json.dumps(data).encode()
+
+    units, _ = proxied(rewrite)
+    assert held and not set(held) & {u.key for u in units}
+    window_starts = {json.loads(u.checkpoint)["from"] for u in units}
+    # every checkpoint stays at or before the start of the window holding the processing one
+    assert len(window_starts) == 1
+    assert all(u.failure is None for u in units)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from core.config import Secret
@@ -44,3 +46,14 @@ def test_pull_raises_on_a_scope_error_instead_of_skipping(zoom_simulator_factory
     sim = zoom_simulator_factory(granted_scopes=granted, meetings=2)
     with pytest.raises(ScopeError, match="meeting:read:past_qa:admin"):
         list(make_source(sim).pull(None))
+
+
+def test_no_secret_or_token_in_logs(zoom_simulator, make_source, caplog):
+    caplog.set_level(logging.DEBUG)
+    source = make_source(zoom_simulator, auto_delete=True)
+    for unit in source.pull(None):
+        source.acknowledge(unit, [])
+    token = source.provider.token()
+    assert caplog.records  # httpx logged the requests
+    assert zoom_simulator.client_secret not in caplog.text
+    assert token not in caplog.text
