@@ -15,6 +15,8 @@ from pathlib import Path
 
 import msgspec
 
+from .atomic import fsync_dir
+
 __all__ = ["GENESIS", "MANIFEST_NAME", "Entry", "Manifest", "read_chain"]
 
 MANIFEST_NAME = "manifest.jsonl"
@@ -97,29 +99,30 @@ class Manifest:
             os.truncate(self.path, self._offset)
 
     def append(self, files: list[tuple[str, str, int, str]]) -> None:
-        """Append ``(path, sha256, size, record_id)`` lines and fsync the manifest."""
+        """Append ``(path, sha256, size, record_id)`` lines and fsync the manifest.
+
+        The in-memory view changes only once the lines are durable; a failed append leaves
+        at most complete or torn lines that the next ``refresh`` reads or cuts.
+        """
         if not files:
             return
         at = datetime.now(UTC).isoformat().replace("+00:00", "Z")
         out = bytearray()
+        head, seq = self._head, self._seq
         for path, sha256, size, record_id in files:
-            self._seq += 1
-            line = _encoder.encode(
-                Entry(
-                    seq=self._seq,
-                    path=path,
-                    sha256=sha256,
-                    size=size,
-                    at=at,
-                    prev=self._head,
-                    record_id=record_id,
-                )
-            )
-            self._head = _line_hash(line)
-            self.listed[path] = sha256
+            seq += 1
+            entry = Entry(seq=seq, path=path, sha256=sha256, size=size, at=at, prev=head,
+                          record_id=record_id)  # fmt: skip
+            line = _encoder.encode(entry)
+            head = _line_hash(line)
             out += line + b"\n"
+        created = not self.path.exists()
         with self.path.open("ab") as fh:
             fh.write(out)
             fh.flush()
             os.fsync(fh.fileno())
+        if created:
+            fsync_dir(self.path.parent)
+        self.listed.update((path, sha256) for path, sha256, _, _ in files)
+        self._head, self._seq = head, seq
         self._offset += len(out)
