@@ -8,6 +8,7 @@ anything else is a bug and keeps its traceback. Plugins add commands through
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -24,8 +25,11 @@ from core.progress import progress_reporter
 
 __all__ = ["build_cli", "main"]
 
+log = logging.getLogger("ecomms.cli")
+
 
 @click.group()
+@click.version_option(package_name="ecomms", prog_name="ecomms")
 @click.option(
     "--config",
     "config_path",
@@ -85,7 +89,7 @@ def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
     with progress_reporter() as progress:
         report = app.run(once, sources, progress)
     summary = {k: len(v) for k, v in sorted(report.outcomes.items())}
-    click.echo(f"pass finished: {json.dumps(summary)}", err=True)
+    log.info("pass finished: %s", json.dumps(summary))
 
 
 for command in (status, dlq, audit, plugins_command, attributes, search, show):

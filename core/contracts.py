@@ -13,7 +13,9 @@ Usage in a plugin's tests (the class name must start with ``Test`` there)::
 
 ``context`` is a :class:`core.protocols.Context` whose ``attributes`` are the sample
 attribute specs (:data:`core.samples.SAMPLE_ATTRIBUTES`). Searching checks run only when the
-sink is a :class:`core.protocols.SearchableSink`, verification only for a ``VerifiableSink``.
+sink is a :class:`core.protocols.SearchableSink`, verification only for a ``VerifiableSink``;
+a sink that cannot search may override ``stored_record_count(sink)`` so the idempotency
+check still runs.
 """
 
 from __future__ import annotations
@@ -91,14 +93,23 @@ class SinkContract:
             assert encode_record(got) == encode_record(record), record.kind
         assert sink.get("0" * 32) is None
 
+    def stored_record_count(self, sink: Any) -> int | None:
+        """Records the store holds; override for a sink that cannot search (``None``: unknown)."""
+        if isinstance(sink, SearchableSink):
+            return sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100)).total
+        return None
+
     def test_rewrite_is_idempotent(self, sink: Any, tmp_path: Path) -> None:
         """Writing the same records twice stores each record once."""
-        self._searchable(sink)
         self._write(sink, tmp_path)
         self._write(sink, tmp_path)
-        everything = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
-        assert everything.total == len(sample_records())
-        assert len({r.id for r in everything.records}) == len(everything.records)
+        count = self.stored_record_count(sink)
+        if count is None:
+            pytest.skip("sink does not search and the test does not count its records")
+        assert count == len(sample_records())
+        if isinstance(sink, SearchableSink):
+            found = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
+            assert len({r.id for r in found.records}) == len(found.records)
 
     def test_search_by_text(self, sink: Any, tmp_path: Path) -> None:
         """Full-text search finds the one record containing a word."""

@@ -18,7 +18,14 @@ from typing import Any
 
 from core.components import Components
 from core.config import Settings
-from core.errors import EcommsError, RecordRejected, SinkUnavailable, TerminalError
+from core.errors import (
+    EcommsError,
+    PluginError,
+    RecordRejected,
+    SinkUnavailable,
+    TerminalError,
+    TransientError,
+)
 from core.plugins import Host
 from core.protocols import Failure, Receipt, Unit
 from core.records import Record
@@ -108,15 +115,26 @@ class Pipeline:
 
     def _pass_source(self, source: Any, name: str, report: PassReport) -> None:
         held = False
-        for unit in source.pull(self.state.checkpoint(name)):
-            outcome = self.process(source, unit, advance=not held)
-            held = held or outcome == "failed"
-            report.add(outcome, unit)
-            if outcome == "committed":
-                report.bytes += sum(f.size for f in unit.files)
-            if self.stop.is_set():
-                log.info("stop requested: %s/%s finished, exiting", name, unit.key)
-                return
+        units = iter(source.pull(self.state.checkpoint(name)))
+        try:
+            for unit in units:
+                if unit.source != name:
+                    raise PluginError(
+                        f"source {name} yielded a unit of source {unit.source!r}; set"
+                        " unit.source to the instance name (context.name)"
+                    )
+                outcome = self.process(source, unit, advance=not held)
+                held = held or outcome == "failed"
+                report.add(outcome, unit)
+                if outcome == "committed":
+                    report.bytes += sum(f.size for f in unit.files)
+                if self.stop.is_set():
+                    log.info("stop requested: %s/%s finished, exiting", name, unit.key)
+                    return
+        finally:
+            close = getattr(units, "close", None)  # let a generator source clean up now
+            if close is not None:
+                close()
 
     def process(
         self, source: Any, unit: Unit, advance: bool = True, retried: int | None = None
@@ -182,15 +200,16 @@ class Pipeline:
         for attempt in range(self.settings.host.sink_retries + 1):
             try:
                 receipt = sink.write(records, artifacts)
-            except SinkUnavailable as exc:
+            except TransientError as exc:  # SinkUnavailable, RateLimited: the sink's fault
                 if attempt == self.settings.host.sink_retries:
                     raise SinkUnavailable(
                         f"sink {name} unavailable: {exc.message}; nothing was"
                         " committed, run again once it is back",
                         sink=name,
                     ) from exc
-                log.warning("sink %s unavailable (%s); retry in %.1fs", name, exc.message, delay)
-                time.sleep(delay)
+                wait = max(delay, getattr(exc, "retry_after", None) or 0.0)
+                log.warning("sink %s unavailable (%s); retry in %.1fs", name, exc.message, wait)
+                time.sleep(wait)
                 delay *= 2
                 continue
             except RecordRejected as exc:
@@ -207,7 +226,8 @@ class Pipeline:
     def _failed(self, unit: Unit, failed: _UnitFailed, advance: bool, retried: int | None) -> str:
         error = _describe(failed.error)
         attempts = self.state.record_failure(unit.source, unit.key, unit.version, error)
-        dead = failed.terminal or attempts >= self.settings.host.max_attempts
+        # a retry from the dead-letter store that fails goes straight back there
+        dead = failed.terminal or retried is not None or attempts >= self.settings.host.max_attempts
         if dead:
             self.state.dead_letter(unit, error, attempts)
             log.error(

@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 import click
+import msgspec
 import pluggy
 
 from core import hookspecs
@@ -74,10 +75,14 @@ class Host:
             info = self.plugins[impl.plugin_name]
             if self.trace:
                 log.info("hook %s -> %s", hook_name, impl.plugin_name)
-            for cls in impl.function() or []:
-                name = getattr(cls, "name", None)
-                if not isinstance(name, str) or not name:
-                    raise PluginError(f"{category} class {cls!r} has no name", plugin=info.name)
+            try:
+                classes = list(impl.function() or [])
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {info.name} ({info.distribution}) failed in {hook_name}: {exc!r}"
+                ) from exc
+            for cls in classes:
+                name = _validate(category, cls, info)
                 if name in found:
                     other = found[name].plugin
                     raise PluginError(
@@ -145,6 +150,27 @@ class Host:
                 impl.function(**{name: kwargs[name] for name in impl.argnames})
             except Exception:
                 log.exception("%s of plugin %s failed; ignored", hook_name, impl.plugin_name)
+
+
+_REQUIRED = {
+    "sources": ("name", "platform", "Config", "attributes", "pull", "acknowledge", "check"),
+    "transformers": ("name", "stage", "consumes", "Config", "transform"),
+    "sinks": ("name", "Config", "write", "check", "close"),
+}
+
+
+def _validate(category: str, cls: Any, info: PluginInfo) -> str:
+    missing = [a for a in _REQUIRED[category] if a != "Config" and not hasattr(cls, a)]
+    config = getattr(cls, "Config", None)
+    if not (isinstance(config, type) and issubclass(config, msgspec.Struct)):
+        missing.append("Config (a msgspec.Struct)")
+    name = getattr(cls, "name", None)
+    if missing or not isinstance(name, str) or not name:
+        raise PluginError(
+            f"{category[:-1]} {cls!r} of plugin {info.name} ({info.distribution}) lacks:"
+            f" {', '.join(sorted(set(missing))) or 'a name'}"
+        )
+    return name
 
 
 def _split(value: str) -> list[str]:

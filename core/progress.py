@@ -37,6 +37,7 @@ def progress_reporter() -> Iterator[Progress | None]:
         task = bar.add_task("starting")
 
         def report(event: str, unit: Unit, records: int, size: int) -> None:
+            """Count committed units and redraw the status line."""
             if event == "committed":
                 totals["units"] += 1
                 totals["records"] += records
@@ -56,6 +57,7 @@ def _plain() -> Progress:
     done = {"units": 0}
 
     def report(event: str, unit: Unit, records: int, size: int) -> None:
+        """Redraw a plain status line."""
         done["units"] += event == "committed"
         click.echo(
             f"\r{done['units']} units — {event} {unit.source}/{unit.key}\x1b[K", err=True, nl=False

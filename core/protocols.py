@@ -62,7 +62,7 @@ class SpooledFile(msgspec.Struct, kw_only=True):
 
 
 class Failure(msgspec.Struct, kw_only=True, frozen=True):
-    """Why a unit could not be captured; ``transient`` failures are retried before dead-lettering."""
+    """Why a unit could not be captured; ``transient`` ones are retried before dead-lettering."""
 
     message: str
     transient: bool
@@ -186,7 +186,7 @@ class Sink(Protocol):
         """Verify the store is reachable and writable."""
 
     def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
-        """Store ``records`` (and the artifact files, by SHA-256) durably; same id twice = one record.
+        """Store ``records`` (and artifact files, by SHA-256) durably; same id twice = one record.
 
         Return a receipt only once everything is durable. Raise ``SinkUnavailable`` when the
         store cannot be reached and ``RecordRejected`` when some records were refused.

@@ -20,57 +20,13 @@ import msgspec
 from core import ledger
 from core.errors import StateError
 from core.protocols import Receipt, Unit
+from core.state_models import SCHEMA, DeadLetter, UnitState
 
 __all__ = ["DeadLetter", "State", "UnitState"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT);
-CREATE TABLE IF NOT EXISTS units (
-    source TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_captured_at TEXT NOT NULL,
-    last_error TEXT NOT NULL DEFAULT '', gaps TEXT NOT NULL DEFAULT '[]',
-    acked INTEGER NOT NULL DEFAULT 0, snapshot TEXT, receipts TEXT, updated_at TEXT,
-    PRIMARY KEY (source, key));
-CREATE TABLE IF NOT EXISTS dead_letters (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, key TEXT NOT NULL,
-    attempts INTEGER NOT NULL, error TEXT NOT NULL, snapshot TEXT NOT NULL, created_at TEXT,
-    UNIQUE (source, key));
-CREATE TABLE IF NOT EXISTS runs (source TEXT PRIMARY KEY, last_run_at TEXT, last_error TEXT);
-"""
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-class UnitState(msgspec.Struct, kw_only=True, frozen=True):
-    """What the store knows of one unit."""
-
-    source: str
-    key: str
-    version: str
-    status: str  # pending | failed | committed | dead
-    attempts: int
-    first_captured_at: datetime
-    last_error: str
-    gaps: list[str]
-    acked: bool
-
-
-class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
-    """A unit in the dead-letter store: its snapshot (no bytes) and the error that put it there."""
-
-    id: int
-    source: str
-    key: str
-    attempts: int
-    error: str
-    created_at: str
-    snapshot: str
-
-    def unit(self) -> Unit:
-        """The unit as it was when dead-lettered (payloads and file metadata)."""
-        return msgspec.json.decode(self.snapshot, type=Unit)
 
 
 class State:
@@ -83,7 +39,7 @@ class State:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(_SCHEMA + ledger.LEDGER_SCHEMA)
+            self.db.executescript(SCHEMA + ledger.LEDGER_SCHEMA)
         except sqlite3.Error as exc:
             raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
 

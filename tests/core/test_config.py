@@ -128,3 +128,15 @@ def test_source_without_transformer_is_config_error(tmp_path: Path) -> None:
     result = ecomms(tmp_path, "check", env={"ECOMMS_EXTRA_PLUGINS": "tests.core.only_source"})
     assert result.returncode == 2
     assert "sources.fake: no transformer handles platform 'fake'" in result.stderr
+
+
+def test_config_file_from_option_or_environment(tmp_path: Path) -> None:
+    """--config FILE wins, else $ECOMMS_CONFIG, else ./ecomms.toml."""
+    elsewhere = tmp_path / "conf"
+    elsewhere.mkdir()
+    _write(elsewhere)
+    by_option = ecomms(tmp_path, "--config", str(elsewhere / "ecomms.toml"), "status", "--json")
+    assert by_option.returncode == 0 and '"source": "fake"' in by_option.stdout
+    by_env = ecomms(tmp_path, "status", env={"ECOMMS_CONFIG": str(elsewhere / "ecomms.toml")})
+    assert by_env.returncode == 0 and by_env.stdout.startswith("fake:")
+    assert (elsewhere / ".ecomms" / "state.db").exists()

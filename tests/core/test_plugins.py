@@ -166,3 +166,10 @@ def test_trace_hooks_logs_calls(tmp_path: Path) -> None:
     result, _ = _run(tmp_path, "run", "--once", ECOMMS_TRACE_HOOKS="1")
     assert "hook ecomms_after_commit -> tests.core.hook_plugin" in result.stderr
     assert "ecomms_before_run" in result.stderr
+
+
+def test_incomplete_component_is_refused_naming_what_lacks() -> None:
+    """A component class missing protocol members is a startup error naming them."""
+    expected = r"lacks: Config \(a msgspec.Struct\), check, close, write"
+    with pytest.raises(PluginError, match=expected):
+        build_host({"ECOMMS_EXTRA_PLUGINS": "tests.core.bad_component_plugin"})

@@ -59,6 +59,10 @@ class TestJsonlSinkContract(SinkContract):
 
         return JsonlSink(JsonlSink.Config(path="out"), context)
 
+    def stored_record_count(self, sink) -> int:
+        """Lines of the JSON Lines file: one per stored record."""
+        return len(sink.file.read_bytes().splitlines())
+
     def make_unreachable_sink(self, tmp_path: Path, context: Context):
         """A sink whose output path is a regular file."""
         from ecomms_jsonl_sink import JsonlSink

@@ -78,3 +78,35 @@ def test_sigterm_finishes_unit_in_flight_and_exits_zero(tmp_path: Path) -> None:
     ]
     assert len(records) == 12 * 3 and len({r.id for r in records}) == 12 * 3
     assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 13)}
+
+
+def test_continuous_run_survives_a_sink_outage(tmp_path: Path) -> None:
+    """A sink going down mid-run fails a pass, not the service; capture resumes when it is back."""
+    down = tmp_path / "down"
+    (tmp_path / "ecomms.toml").write_text(
+        CONFIG.replace("units = 12", "units = 6").replace("[ecomms]", "[ecomms]\nsink_retries = 0")
+        + f'down_while = "{down}"\n'
+    )
+    state = tmp_path / ".ecomms"
+    process = _start(tmp_path)
+    try:
+        _wait_for_acks(state, 1, process)
+        down.touch()
+        deadline = time.monotonic() + 60
+        status = {"last_error": ""}
+        while not status["last_error"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            status = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
+        assert "sink a unavailable" in status["last_error"]
+        acked_while_down = len(read_acks(state))
+        down.unlink()
+        _wait_for_acks(state, 6, process)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert acked_while_down < 6
+    assert "pass failed, retrying after the poll interval" in stderr
+    assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 7)}

@@ -1,0 +1,56 @@
+"""Tables and value types of the state store (see :mod:`core.state`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from core.protocols import Unit
+
+__all__ = ["SCHEMA", "DeadLetter", "UnitState"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT);
+CREATE TABLE IF NOT EXISTS units (
+    source TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_captured_at TEXT NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '', gaps TEXT NOT NULL DEFAULT '[]',
+    acked INTEGER NOT NULL DEFAULT 0, snapshot TEXT, receipts TEXT, updated_at TEXT,
+    PRIMARY KEY (source, key));
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, key TEXT NOT NULL,
+    attempts INTEGER NOT NULL, error TEXT NOT NULL, snapshot TEXT NOT NULL, created_at TEXT,
+    UNIQUE (source, key));
+CREATE TABLE IF NOT EXISTS runs (source TEXT PRIMARY KEY, last_run_at TEXT, last_error TEXT);
+"""
+
+
+class UnitState(msgspec.Struct, kw_only=True, frozen=True):
+    """What the store knows of one unit."""
+
+    source: str
+    key: str
+    version: str
+    status: str  # pending | failed | committed | dead
+    attempts: int
+    first_captured_at: datetime
+    last_error: str
+    gaps: list[str]
+    acked: bool
+
+
+class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
+    """A unit in the dead-letter store: its snapshot (no bytes) and the error that put it there."""
+
+    id: int
+    source: str
+    key: str
+    attempts: int
+    error: str
+    created_at: str
+    snapshot: str
+
+    def unit(self) -> Unit:
+        """The unit as it was when dead-lettered (payloads and file metadata)."""
+        return msgspec.json.decode(self.snapshot, type=Unit)
