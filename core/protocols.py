@@ -36,6 +36,7 @@ __all__ = [
     "Transformer",
     "Unit",
     "VerifiableSink",
+    "WakeableSource",
 ]
 
 
@@ -213,3 +214,15 @@ class VerifiableSink(Sink, Protocol):
 
     def verify(self) -> list[Finding]:
         """Re-hash stored bytes and records; one failed finding per changed or missing item."""
+
+
+@runtime_checkable
+class WakeableSource(Source, Protocol):
+    """A source that can tell the continuous run loop that new work arrived (e.g. a webhook)."""
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; return True as soon as new work is signalled.
+
+        The continuous run loop calls this between passes instead of sleeping the whole
+        polling interval; returning early only triggers an earlier poll.
+        """

@@ -173,8 +173,11 @@ class Hit(Base):
     description: str = ""
 
 
-class Risk(Base):
-    """A record's risk: a score from 0 to 100, the categories hit and the hits behind it."""
+class Risk(Base, omit_defaults=False):
+    """A record's risk: a score from 0 to 100, the categories hit and the hits behind it.
+
+    Encoded in full even when the score is 0, so stores can range-query every scored record.
+    """
 
     score: int = 0
     categories: list[str] = msgspec.field(default_factory=list)
