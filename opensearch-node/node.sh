@@ -16,22 +16,24 @@ die() { echo "node.sh: $*" >&2; exit 1; }
 
 java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
 
-# Pick a Java 17: $JAVA_HOME, then `java` on PATH, then the usual JVM directories.
+# Pick a Java 17: $JAVA_HOME, then `java` on PATH, then the other JVMs installed beside it.
 find_java() {
-  local candidates=()
+  local candidates=() onpath root
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
-  for dir in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk* \
-             /usr/lib/jvm/temurin-17* /usr/lib/jvm/*17*; do
-    [[ -x "$dir/bin/java" ]] && candidates+=("$dir/bin/java")
-  done
+  if onpath="$(command -v java 2>/dev/null)"; then
+    candidates+=("$onpath")
+    root="$(dirname "$(dirname "$(dirname "$(readlink -f "$onpath")")")")"
+    for dir in "$root"/*17*; do
+      [[ -x "$dir/bin/java" ]] && candidates+=("$dir/bin/java")
+    done
+  fi
   for java in "${candidates[@]}"; do
     if [[ "$(java_major "$java")" == "17" ]]; then
       echo "$java"
       return 0
     fi
   done
-  die "no Java 17 found (tried \$JAVA_HOME, PATH and /usr/lib/jvm); install openjdk-17-jdk-headless"
+  die "no Java 17 found (tried \$JAVA_HOME, PATH and the JVMs beside it); install openjdk-17-jdk-headless"
 }
 
 cmd_build() {
