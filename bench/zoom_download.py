@@ -3,7 +3,8 @@ downloader (stream, hash, verify) versus a plain streaming httpx copy of the sam
 
 The simulator runs in a child process so the figures are the downloader's own. Run:
 ``.venv/bin/python bench/zoom_download.py [--size-mib 1024]``. Prints peak RSS, both
-throughputs and their ratio; asserts nothing.
+throughputs and their ratio, and the client CPU seconds per GiB of each (less sensitive to
+other load on the machine than wall time); asserts nothing.
 """
 
 from __future__ import annotations
@@ -106,13 +107,16 @@ def _run(sim: dict, tmp: Path, size: int) -> None:
     ]
     big = max(files, key=lambda f: f["file_size"])
     before = _rss_mib()
-    plains, ourses = [], []
+    plains, ourses, plain_cpu, our_cpu = [], [], [], []
     for _ in range(ROUNDS):  # alternate, so both see the same machine load
+        cpu = time.process_time()
         plains.append(_plain_copy(big["download_url"], source.provider.token(), tmp / "p.bin"))
+        plain_cpu.append(time.process_time() - cpu)
         (tmp / "p.bin").unlink()
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         spooled = source.capturer.downloader.fetch(big, tmp / "spool")
         ourses.append(time.monotonic() - started)
+        our_cpu.append(time.process_time() - cpu)
         Path(spooled.path).unlink()
     plain, ours = statistics.median(plains), statistics.median(ourses)
     peak = _rss_mib()
@@ -123,6 +127,11 @@ def _run(sim: dict, tmp: Path, size: int) -> None:
     print(f"plain httpx copy        {mib / plain:.1f} MiB/s")
     print(f"source downloader       {mib / ours:.1f} MiB/s (stream + SHA-256 + verify)")
     print(f"throughput ratio        {plain / ours:.3f} (median of {ROUNDS} alternating rounds)")
+    gib = big["file_size"] / (1 << 30)
+    print(
+        f"client CPU per GiB      plain {statistics.median(plain_cpu) / gib:.2f} s, source "
+        f"{statistics.median(our_cpu) / gib:.2f} s (all threads)"
+    )
 
 
 if __name__ == "__main__":

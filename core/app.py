@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from core.state import State
 __all__ = ["App"]
 
 log = logging.getLogger("ecomms.app")
+
+_SLICE = 0.5  # seconds: the longest a stop request waits while idle between passes
 
 
 class App:
@@ -97,7 +100,11 @@ class App:
         return Pipeline(self.settings, self.host, self.components, self.state, progress, stop)
 
     def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
-        """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT."""
+        """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT.
+
+        Between passes a source implementing ``wait_for_work`` (``WakeableSource``) can
+        trigger the next pass early.
+        """
         if not self.components.sinks:
             raise ConfigError("no sink is enabled: nothing would be archived; add [sinks.NAME]")
         stop = threading.Event()
@@ -112,12 +119,44 @@ class App:
                 )
                 pipeline = self.pipeline(progress, stop)
                 report = self._pass(pipeline, only, once)
-                while not once and not stop.wait(self.settings.host.poll_interval):
+                while not once and self._idle(stop, only):
                     report = self._pass(pipeline, only, once)
                 return report
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _idle(self, stop: threading.Event, only: Sequence[str]) -> bool:
+        """Wait up to ``poll_interval`` between passes; False once a stop is requested.
+
+        Sources that can signal new work (``wait_for_work``) are asked in short slices, so a
+        webhook triggers the next pass early while SIGTERM still ends the wait promptly. A
+        source whose ``wait_for_work`` fails is polled on schedule only, until the next pass.
+        """
+        wakeable = [
+            (name, source)
+            for name, source in self.components.sources.items()
+            if callable(getattr(source, "wait_for_work", None)) and (not only or name in only)
+        ]
+        deadline = time.monotonic() + self.settings.host.poll_interval
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            if not wakeable:
+                stop.wait(min(left, _SLICE))
+                continue
+            for name, source in list(wakeable):
+                try:
+                    woken = source.wait_for_work(min(left, _SLICE) / len(wakeable))
+                except Exception as exc:  # a broken wake-up must not stop capture
+                    log.warning("wait_for_work of source %s failed: %r; polling it", name, exc)
+                    wakeable.remove((name, source))
+                    continue
+                if woken:
+                    log.info("source %s signalled new work: polling now", name)
+                    return not stop.is_set()
+        return False
 
     @staticmethod
     def _pass(pipeline: Pipeline, only: Sequence[str], once: bool) -> PassReport:

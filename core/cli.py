@@ -1,6 +1,7 @@
 """The ``ecomms`` command line: thin click commands over :class:`core.app.App`.
 
-Our own errors print as one line (``error: ...``) and exit 1 (2 for configuration errors);
+Our own errors print as one line (``error: ...``, a JSON object with ``--log-format json``) and
+exit 1 (2 for configuration and query errors);
 anything else is a bug and keeps its traceback. Plugins add commands through
 ``ecomms_register_commands``.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -18,7 +20,7 @@ import msgspec
 from core.app import App
 from core.cli_admin import attributes, audit, dlq, plugins_command, status
 from core.cli_records import search, show
-from core.errors import ConfigError, EcommsError
+from core.errors import ConfigError, EcommsError, QueryError
 from core.logs import configure_logging
 from core.plugins import Host, build_host
 from core.progress import progress_reporter
@@ -112,6 +114,22 @@ def _early_log_format(args: list[str]) -> str:
     return "text"
 
 
+def _fail(args: list[str], message: str, error: str, context: dict | None = None) -> None:
+    # services parse stderr: in json mode the final error is a JSON object like the log lines
+    if _early_log_format(args) != "json":
+        click.echo(f"error: {message}", err=True)
+        return
+    data = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "level": "error",
+        "logger": "ecomms.cli",
+        "message": message,
+        "error": error,
+        "context": {k: str(v) for k, v in (context or {}).items()},
+    }
+    click.echo(json.dumps(data, ensure_ascii=False), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``ecomms``."""
     args = sys.argv[1:] if argv is None else argv
@@ -121,18 +139,18 @@ def main(argv: list[str] | None = None) -> None:
         group = build_cli(host)
         code = group.main(args, prog_name="ecomms", obj=host, standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        if _early_log_format(args) == "json":
+            _fail(args, exc.format_message(), type(exc).__name__)
+        else:
+            exc.show()
         code = exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         code = 1
-    except ConfigError as exc:
-        click.echo(f"error: {exc.one_line()}", err=True)
-        code = 2
     except EcommsError as exc:
-        click.echo(f"error: {exc.one_line()}", err=True)
-        code = 1
+        code = 2 if isinstance(exc, ConfigError | QueryError) else 1
+        _fail(args, exc.one_line(), type(exc).__name__, exc.context)
     except msgspec.ValidationError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _fail(args, str(exc), "ValidationError")
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

@@ -32,8 +32,18 @@ def status(app: App, as_json: bool) -> None:
             f"  last run: {row['last_run_at'] or 'never'}"
             + (f" error: {row['last_error']}" if row["last_error"] else "")
         )
-        for gap in row["gaps"]:
-            click.echo(f"  capture gap in {gap['key']}: {'; '.join(gap['gaps'])}")
+        _echo_gaps(row["gaps"])
+
+
+def _echo_gaps(gaps: list[dict]) -> None:
+    # every gap is a file or item that was not captured: list them all, one per line
+    if not gaps:
+        click.echo("  capture gaps: none")
+        return
+    click.echo(f"  capture gaps in {len(gaps)} unit(s):")
+    for unit in gaps:
+        for text in unit["gaps"]:
+            click.echo(f"    {unit['key']}: {text}")
 
 
 @click.group()

@@ -19,7 +19,7 @@ from core.plugins import Host
 from core.protocols import Context
 from core.records import AttributeSpec
 
-__all__ = ["Components", "build_components", "declared_attributes"]
+__all__ = ["Components", "build_components", "declared_attributes", "handles"]
 
 
 @dataclass
@@ -47,10 +47,23 @@ def declared_attributes(classes: Sequence[type]) -> list[AttributeSpec]:
     return list(seen.values())
 
 
+def handles(transformer: Any, platform: str) -> bool:
+    """Whether a unit-stage transformer (class or instance) builds records for ``platform``."""
+    return transformer.stage == "unit" and (
+        platform in transformer.consumes or "*" in transformer.consumes
+    )
+
+
 def _context(settings: Settings, name: str, category: str, attrs: list[AttributeSpec]) -> Context:
     spool = settings.state_dir / "spool" / category / name
     spool.mkdir(parents=True, exist_ok=True)
-    return Context(name=name, state_dir=settings.state_dir, spool_dir=spool, attributes=attrs)
+    return Context(
+        name=name,
+        state_dir=settings.state_dir,
+        spool_dir=spool,
+        attributes=attrs,
+        config_dir=settings.base_dir,
+    )
 
 
 def _enabled(settings: Settings, host: Host, category: str) -> list[tuple[ComponentSection, type]]:
@@ -62,13 +75,10 @@ def _enabled(settings: Settings, host: Host, category: str) -> list[tuple[Compon
 
 
 def _transformers(settings: Settings, host: Host, platforms: set[str]) -> list[tuple[Any, type]]:
-    sections = {s.plugin: s for s in settings.transformers}
-    chosen: list[tuple[Any, type]] = []
-    for section, cls in _enabled(settings, host, "transformers"):
-        chosen.append((section, cls))
+    configured = {s.plugin for s in settings.transformers}
+    chosen = _enabled(settings, host, "transformers")
     for name, cls in host.transformers().items():
-        auto = cls.stage == "unit" and (set(cls.consumes) & platforms or "*" in cls.consumes)
-        if auto and name not in sections:
+        if name not in configured and any(handles(cls, p) for p in platforms):
             chosen.append((ComponentSection(category="transformers", name=name, plugin=name), cls))
     return chosen
 
@@ -79,31 +89,27 @@ def build_components(settings: Settings, host: Host) -> Components:
     platforms = {cls.platform for _, cls in sources}
     transformers = _transformers(settings, host, platforms)
     sinks = _enabled(settings, host, "sinks")
-    configs = {
-        id(s): convert_component(cls.Config, s) for s, cls in [*sources, *transformers, *sinks]
-    }
-    attrs = declared_attributes([cls for _, cls in [*sources, *transformers]])
-    built = Components(attributes=attrs)
     for section, cls in sources:
-        built.sources[section.name] = cls(
-            configs[id(section)], _context(settings, section.name, "sources", attrs)
-        )
-        if not any(
-            c.stage == "unit" and (cls.platform in c.consumes or "*" in c.consumes)
-            for _, c in transformers
-        ):
+        if not any(handles(c, cls.platform) for _, c in transformers):
             raise ConfigError(
                 f"{section.key_path}: no transformer handles platform"
                 f" {cls.platform!r}; install the plugin that provides one"
             )
+    configs = {
+        id(s): convert_component(cls.Config, s) for s, cls in [*sources, *transformers, *sinks]
+    }
+    attrs = declared_attributes([cls for _, cls in [*sources, *transformers]])
+
+    def build(section: ComponentSection, cls: type, category: str) -> Any:
+        context = _context(settings, section.name, category, attrs)
+        return cls(configs[id(section)], context)
+
+    built = Components(attributes=attrs)
+    for section, cls in sources:
+        built.sources[section.name] = build(section, cls, "sources")
     for section, cls in transformers:
-        instance = cls(
-            configs[id(section)], _context(settings, section.name, "transformers", attrs)
-        )
         target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
-        target.append(instance)
+        target.append(build(section, cls, "transformers"))
     for section, cls in sinks:
-        built.sinks[section.name] = cls(
-            configs[id(section)], _context(settings, section.name, "sinks", attrs)
-        )
+        built.sinks[section.name] = build(section, cls, "sinks")
     return built

@@ -2,25 +2,28 @@
 
 Usage in a plugin's tests (the class name must start with ``Test`` there)::
 
-    from core.testing import SinkContract
+    from core.testing import SearchableSinkContract
 
-    class TestSqliteSink(SinkContract):
+    class TestSqliteSink(SearchableSinkContract):
         def make_sink(self, tmp_path, context):
             return SqliteSink(SqliteSink.Config(path=str(tmp_path / "s.db")), context)
 
-        def make_unreachable_sink(self, tmp_path, context):   # optional
-            return SqliteSink(SqliteSink.Config(path="/nonexistent/dir/s.db"), context)
+        def make_unreachable_sink(self, tmp_path, context):
+            return SqliteSink(SqliteSink.Config(path=str(tmp_path / "file" / "s.db")), context)
 
+A sink that cannot search subclasses :class:`SinkContract` and implements
+``stored_record_count(sink)`` so the idempotency check runs. A sink whose class says
+``stores_artifacts = True`` implements ``read_artifact(sink, sha256)`` so the contract
+checks the bytes are kept; one that says ``False`` must return ``receipt.artifacts == []``.
 ``context`` is a :class:`core.protocols.Context` whose ``attributes`` are the sample
-attribute specs (:data:`core.samples.SAMPLE_ATTRIBUTES`). Searching checks run only when the
-sink is a :class:`core.protocols.SearchableSink`, verification only for a ``VerifiableSink``;
-a sink that cannot search may override ``stored_record_count(sink)`` so the idempotency
-check still runs.
+attribute specs (:data:`core.samples.SAMPLE_ATTRIBUTES`); a ``VerifiableSink`` must verify
+cleanly after a write.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ import msgspec
 import pytest
 
 from core.errors import SinkUnavailable
-from core.protocols import Context, Finding, Query, SearchableSink, Unit, VerifiableSink
+from core.protocols import Context, Finding, Query, Unit, VerifiableSink
 from core.records import AttributeSpec, encode_record
 from core.samples import (
     SAMPLE_ATTRIBUTES,
@@ -38,7 +41,7 @@ from core.samples import (
     sample_records,
 )
 
-__all__ = ["SinkContract", "SourceContract", "contract_context"]
+__all__ = ["SearchableSinkContract", "SinkContract", "SourceContract", "contract_context"]
 
 
 def contract_context(tmp_path: Path, name: str) -> Context:
@@ -46,19 +49,33 @@ def contract_context(tmp_path: Path, name: str) -> Context:
     state, spool = tmp_path / "state", tmp_path / "spool" / name
     state.mkdir(parents=True, exist_ok=True)
     spool.mkdir(parents=True, exist_ok=True)
-    return Context(name=name, state_dir=state, spool_dir=spool, attributes=list(SAMPLE_ATTRIBUTES))
+    return Context(
+        name=name,
+        state_dir=state,
+        spool_dir=spool,
+        attributes=list(SAMPLE_ATTRIBUTES),
+        config_dir=tmp_path,
+    )
 
 
 class SinkContract:
-    """What every sink must do. Subclass it and implement :meth:`make_sink`."""
+    """What every sink must do. Subclass it and implement the ``make_*`` methods."""
 
     def make_sink(self, tmp_path: Path, context: Context) -> Any:
         """Return a built, empty sink storing under ``tmp_path``."""
         raise NotImplementedError
 
     def make_unreachable_sink(self, tmp_path: Path, context: Context) -> Any:
-        """Return a sink whose store cannot be reached; skip when not applicable."""
-        pytest.skip("no unreachable configuration for this sink")
+        """Return a sink whose store cannot be reached (e.g. its directory is a file)."""
+        raise NotImplementedError("implement make_unreachable_sink: a store that is down")
+
+    def stored_record_count(self, sink: Any) -> int:
+        """How many sample records (by id, counting duplicates) the store holds."""
+        raise NotImplementedError("implement stored_record_count for a sink that cannot search")
+
+    def read_artifact(self, sink: Any, sha256: str) -> bytes:
+        """The stored bytes of an artifact; needed when the sink ``stores_artifacts``."""
+        raise NotImplementedError("implement read_artifact for a sink that stores artifacts")
 
     @pytest.fixture
     def sink(self, tmp_path: Path) -> Any:
@@ -70,11 +87,14 @@ class SinkContract:
     def _write(self, sink: Any, tmp_path: Path) -> Any:
         return sink.write(sample_records(), sample_artifacts(tmp_path / "artifacts"))
 
+    def test_declares_whether_it_stores_artifacts(self, sink: Any) -> None:
+        """``stores_artifacts`` is a bool class attribute: sources rely on it for deletion."""
+        assert isinstance(getattr(type(sink), "stores_artifacts", None), bool)
+
     def test_receipt_lists_every_record(self, sink: Any, tmp_path: Path) -> None:
-        """The receipt names every record id and every artifact written."""
+        """The receipt names this sink instance and every record id written."""
         receipt = self._write(sink, tmp_path)
         assert sorted(receipt.record_ids) == sorted(r.id for r in sample_records())
-        assert set(sample_artifacts(tmp_path / "a2")) <= set(receipt.artifacts)
         assert receipt.sink == "contract"
 
     def test_check_passes_when_reachable(self, sink: Any) -> None:
@@ -83,9 +103,49 @@ class SinkContract:
         assert findings and all(isinstance(f, Finding) for f in findings)
         assert all(f.ok for f in findings), findings
 
+    def test_rewrite_is_idempotent(self, sink: Any, tmp_path: Path) -> None:
+        """Writing the same records twice stores each record once."""
+        self._write(sink, tmp_path)
+        self._write(sink, tmp_path)
+        assert self.stored_record_count(sink) == len(sample_records())
+
+    def test_artifacts_listed_only_when_kept(self, sink: Any, tmp_path: Path) -> None:
+        """A sink keeping bytes lists each artifact and holds it; any other lists none."""
+        receipt = self._write(sink, tmp_path)
+        if type(sink).stores_artifacts:
+            expected = {
+                sha: path.read_bytes() for sha, path in sample_artifacts(tmp_path / "a2").items()
+            }
+            assert set(expected) <= set(receipt.artifacts)
+            shutil.rmtree(tmp_path / "artifacts")  # the spool is cleaned after a commit
+            for sha, data in expected.items():
+                assert self.read_artifact(sink, sha) == data
+        else:
+            assert receipt.artifacts == []
+        if isinstance(sink, VerifiableSink):
+            assert [f for f in sink.verify() if not f.ok] == []
+
+    def test_unreachable_store_raises_sink_unavailable(self, tmp_path: Path) -> None:
+        """A store that cannot be reached raises ``SinkUnavailable``, never a bare exception."""
+        sink = self.make_unreachable_sink(tmp_path, contract_context(tmp_path, "contract"))
+        try:
+            with pytest.raises(SinkUnavailable):
+                self._write(sink, tmp_path)
+        finally:
+            sink.close()
+
+
+class SearchableSinkContract(SinkContract):
+    """What a sink that can also search (``search`` and ``get``) must do."""
+
+    def stored_record_count(self, sink: Any) -> int:
+        """Records of the sample meeting the store finds (ids checked unique)."""
+        found = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
+        assert len({r.id for r in found.records}) == len(found.records)
+        return found.total
+
     def test_get_returns_equal_record(self, sink: Any, tmp_path: Path) -> None:
         """Every written record can be read back unchanged."""
-        self._searchable(sink)
         self._write(sink, tmp_path)
         for record in sample_records():
             got = sink.get(record.id)
@@ -93,34 +153,14 @@ class SinkContract:
             assert encode_record(got) == encode_record(record), record.kind
         assert sink.get("0" * 32) is None
 
-    def stored_record_count(self, sink: Any) -> int | None:
-        """Records the store holds; override for a sink that cannot search (``None``: unknown)."""
-        if isinstance(sink, SearchableSink):
-            return sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100)).total
-        return None
-
-    def test_rewrite_is_idempotent(self, sink: Any, tmp_path: Path) -> None:
-        """Writing the same records twice stores each record once."""
-        self._write(sink, tmp_path)
-        self._write(sink, tmp_path)
-        count = self.stored_record_count(sink)
-        if count is None:
-            pytest.skip("sink does not search and the test does not count its records")
-        assert count == len(sample_records())
-        if isinstance(sink, SearchableSink):
-            found = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
-            assert len({r.id for r in found.records}) == len(found.records)
-
     def test_search_by_text(self, sink: Any, tmp_path: Path) -> None:
         """Full-text search finds the one record containing a word."""
-        self._searchable(sink)
         self._write(sink, tmp_path)
         found = sink.search(Query(text=SAMPLE_WORD))
         assert [r.kind for r in found.records] == ["chat"]
 
     def test_search_by_attribute_and_kind(self, sink: Any, tmp_path: Path) -> None:
         """Attribute filters and kind filters select exactly the matching records."""
-        self._searchable(sink)
         self._write(sink, tmp_path)
         by_attr = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
         assert by_attr.total == len(sample_records())
@@ -130,24 +170,13 @@ class SinkContract:
         risky = sink.search(Query(min_risk=50))
         assert [r.kind for r in risky.records] == ["chat"]
 
-    def test_artifacts_stored_and_verified(self, sink: Any, tmp_path: Path) -> None:
-        """Artifacts written are reported and, for verifiable sinks, verify cleanly."""
-        receipt = self._write(sink, tmp_path)
-        sha = hashlib.sha256((tmp_path / "artifacts" / "meeting.mp4").read_bytes()).hexdigest()
-        assert sha in receipt.artifacts
-        if isinstance(sink, VerifiableSink):
-            assert [f for f in sink.verify() if not f.ok] == []
-
-    def test_unreachable_store_raises_sink_unavailable(self, tmp_path: Path) -> None:
-        """A store that cannot be reached raises ``SinkUnavailable``, never a bare exception."""
-        sink = self.make_unreachable_sink(tmp_path, contract_context(tmp_path, "contract"))
-        with pytest.raises(SinkUnavailable):
-            self._write(sink, tmp_path)
-
-    @staticmethod
-    def _searchable(sink: Any) -> None:
-        if not isinstance(sink, SearchableSink):
-            pytest.skip("sink does not search")
+    def test_records_keep_their_artifact_references(self, sink: Any, tmp_path: Path) -> None:
+        """Media records found again carry their artifacts' SHA-256 and size."""
+        self._write(sink, tmp_path)
+        media = next(r for r in sample_records() if r.kind == "media")
+        found = sink.search(Query(kind="media"))
+        assert [r.id for r in found.records] == [media.id]
+        assert found.records[0].artifacts == media.artifacts
 
 
 class SourceContract:

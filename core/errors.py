@@ -14,7 +14,8 @@
         ├── PayloadError             malformed API payload or file (names file, field, reason)
         ├── IntegrityError           size / SHA-256 mismatch, or a tampered archive or ledger
         ├── RecordRejected           a sink refused records for their content (per-record reasons)
-        └── StateError               the state store is unusable
+        ├── StateError               the state store is unusable
+        └── QueryError               a search the store cannot run: unknown attribute, wrong type
 
 Every error carries context attributes (``context`` dict) that are safe to print: no secret
 ever goes into an error message or its context.
@@ -31,6 +32,7 @@ __all__ = [
     "IntegrityError",
     "PayloadError",
     "PluginError",
+    "QueryError",
     "RateLimited",
     "RecordRejected",
     "ScopeError",
@@ -121,3 +123,11 @@ class RecordRejected(TerminalError):
 
 class StateError(TerminalError):
     """The state store is missing, locked or corrupt."""
+
+
+class QueryError(TerminalError):
+    """A search the store cannot run: an unknown attribute, a value of the wrong type.
+
+    The message names the offending attribute or value and, for an unknown attribute, lists
+    the known ones.
+    """

@@ -22,9 +22,12 @@ class FakeSink:
     """A durable, idempotent JSON Lines store that can be told to fail."""
 
     name: ClassVar[str] = "fake_sink"
+    stores_artifacts: ClassVar[bool] = True
 
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-        """``path`` is relative to the state dir; ``fail_after`` counts records, -1 = never."""
+        """``path``: the store directory, relative to the config file's directory (default:
+        ``fake-sink-NAME`` in the state directory); ``fail_after`` counts records, -1 = never.
+        """
 
         path: str = ""
         fail_after: int = -1
@@ -34,7 +37,11 @@ class FakeSink:
     def __init__(self, config: FakeSink.Config, context: Context) -> None:
         self.config = config
         self.context = context
-        self.dir = context.state_dir / (config.path or f"fake-sink-{context.name}")
+        self.dir = (
+            context.resolve_path(config.path)
+            if config.path
+            else context.state_dir / f"fake-sink-{context.name}"
+        )
         self.written = 0
 
     @property

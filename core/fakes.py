@@ -67,7 +67,14 @@ class FakeSource:
     ]
 
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-        """``fail``: unit key -> transient / terminal / malformed, while ``fail_while`` exists."""
+        """Options of the fake source.
+
+        ``fail``: unit key -> transient / terminal / malformed, while ``fail_while`` exists;
+        ``gaps``: unit key -> capture gaps reported on that unit; ``units_file``: when it
+        exists, its integer content replaces ``units`` (a test adds work to a running
+        source); ``wake_file``: ``wait_for_work`` returns True (and removes the file) as soon
+        as it exists.
+        """
 
         units: int = 3
         records: int = 2
@@ -76,6 +83,9 @@ class FakeSource:
         fail: dict[str, Literal["transient", "terminal", "malformed"]] = {}
         fail_while: str = ""
         delay: float = 0.0  # seconds spent capturing each unit
+        gaps: dict[str, list[str]] = {}
+        units_file: str = ""
+        wake_file: str = ""
 
     def __init__(self, config: FakeSource.Config, context: Context) -> None:
         self.config = config
@@ -88,10 +98,30 @@ class FakeSource:
     def pull(self, checkpoint: str | None) -> Iterator[Unit]:
         """Yield the units after ``checkpoint`` (the index of the last settled unit)."""
         start = int(checkpoint or 0)
-        for index in range(start + 1, self.config.units + 1):
+        for index in range(start + 1, self._count() + 1):
             time.sleep(self.config.delay)
             yield self._unit(index)
             crash_point("pull")
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """True as soon as ``wake_file`` exists (it is removed), else False after ``timeout``."""
+        if not self.config.wake_file:
+            time.sleep(timeout)
+            return False
+        wake, deadline = Path(self.config.wake_file), time.monotonic() + timeout
+        while not wake.exists():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(0.02, left))
+        wake.unlink(missing_ok=True)
+        return True
+
+    def _count(self) -> int:
+        units_file = Path(self.config.units_file) if self.config.units_file else None
+        if units_file is not None and units_file.exists():
+            return int(units_file.read_text().strip() or self.config.units)
+        return self.config.units
 
     def recapture(self, unit: Unit) -> Unit:
         """Build the unit again from its key."""
@@ -125,6 +155,7 @@ class FakeSource:
             version="v1",
             title=f"Fake unit {index}",
             payloads={"texts": texts},
+            gaps=list(self.config.gaps.get(key, [])),
             checkpoint=str(index),
         )
         mode = self._failing(key)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.components import Components
+from core.components import Components, handles
 from core.config import Settings
 from core.errors import (
     EcommsError,
@@ -174,7 +174,7 @@ class Pipeline:
         records: list[Record] = []
         try:
             for t in self.c.unit_transformers:
-                if unit.platform in t.consumes or "*" in t.consumes:
+                if handles(t, unit.platform):
                     records = t.transform(unit, records)
             for t in self.c.record_transformers:
                 records = t.transform(unit, records)

@@ -152,15 +152,15 @@ class Host:
                 log.exception("%s of plugin %s failed; ignored", hook_name, impl.plugin_name)
 
 
-_REQUIRED = {
-    "sources": ("name", "platform", "Config", "attributes", "pull", "acknowledge", "check"),
-    "transformers": ("name", "stage", "consumes", "Config", "transform"),
-    "sinks": ("name", "Config", "write", "check", "close"),
+_REQUIRED = {  # besides ``Config``, checked on its own: it must be a msgspec Struct
+    "sources": ("name", "platform", "attributes", "pull", "acknowledge", "check"),
+    "transformers": ("name", "stage", "consumes", "transform"),
+    "sinks": ("name", "write", "check", "close"),
 }
 
 
 def _validate(category: str, cls: Any, info: PluginInfo) -> str:
-    missing = [a for a in _REQUIRED[category] if a != "Config" and not hasattr(cls, a)]
+    missing = [a for a in _REQUIRED[category] if not hasattr(cls, a)]
     config = getattr(cls, "Config", None)
     if not (isinstance(config, type) and issubclass(config, msgspec.Struct)):
         missing.append("Config (a msgspec.Struct)")

@@ -6,8 +6,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import click
-
 from core.pipeline import Progress
 from core.protocols import Unit
 
@@ -20,13 +18,11 @@ def progress_reporter() -> Iterator[Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    try:
-        from rich.console import Console
-        from rich.progress import Progress as Bar
-        from rich.progress import SpinnerColumn, TextColumn
-    except ImportError:  # rich is optional: fall back to a plain status line
-        yield _plain()
-        return
+    # imported here: only an interactive run draws progress, other commands start faster
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+    from rich.progress import SpinnerColumn, TextColumn
+
     totals = {"units": 0, "records": 0, "bytes": 0}
     with Bar(
         SpinnerColumn(),
@@ -51,16 +47,3 @@ def progress_reporter() -> Iterator[Progress | None]:
             )
 
         yield report
-
-
-def _plain() -> Progress:
-    done = {"units": 0}
-
-    def report(event: str, unit: Unit, records: int, size: int) -> None:
-        """Redraw a plain status line."""
-        done["units"] += event == "committed"
-        click.echo(
-            f"\r{done['units']} units — {event} {unit.source}/{unit.key}\x1b[K", err=True, nl=False
-        )
-
-    return report

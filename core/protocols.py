@@ -128,13 +128,20 @@ class Context(msgspec.Struct, kw_only=True):
     ``name`` is the instance name (the config section); ``state_dir`` is the host's state
     directory; ``spool_dir`` a directory of the component's own for temporary files;
     ``attributes`` the searchable attributes declared by every enabled source and
-    transformer (sinks build typed mappings from them).
+    transformer (sinks build typed mappings from them); ``config_dir`` the directory of the
+    config file, against which relative paths of the component's options are resolved
+    (:meth:`resolve_path`; the current directory for components built by hand).
     """
 
     name: str
     state_dir: Path
     spool_dir: Path
     attributes: list[AttributeSpec] = msgspec.field(default_factory=list)
+    config_dir: Path = msgspec.field(default_factory=Path.cwd)
+
+    def resolve_path(self, path: str | Path) -> Path:
+        """``path`` as an absolute path: ``~`` expanded, relative ones under ``config_dir``."""
+        return (self.config_dir / Path(path).expanduser()).absolute()
 
 
 @runtime_checkable
@@ -178,7 +185,14 @@ class Transformer(Protocol):
 
 @runtime_checkable
 class Sink(Protocol):
-    """Stores records durably and idempotently."""
+    """Stores records durably and idempotently.
+
+    ``stores_artifacts`` says whether the sink keeps artifact bytes. One that does lists the
+    SHA-256 of every artifact it holds in its receipts; one that does not (a search index
+    keeping only references) returns ``receipt.artifacts == []``, never claiming bytes it
+    does not hold. It is a class attribute outside the protocol's required members (older
+    sinks lack it); absent, it is taken as ``False``.
+    """
 
     name: ClassVar[str]
     Config: ClassVar[type[msgspec.Struct]]
@@ -191,6 +205,8 @@ class Sink(Protocol):
 
         Return a receipt only once everything is durable. Raise ``SinkUnavailable`` when the
         store cannot be reached and ``RecordRejected`` when some records were refused.
+        The receipt lists an artifact's SHA-256 only if this sink keeps its bytes
+        (``stores_artifacts``): a source may delete its copy once some receipt lists it.
         """
 
     def close(self) -> None:

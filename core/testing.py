@@ -6,7 +6,9 @@ any installed plugin:
 - :class:`FakeSource` (``fake``, platform ``fake``): deterministic units ``u0001``,
   ``u0002``... with optional files; some keys can fail (transient or terminal) while a
   marker file exists; every acknowledgement is appended to ``fake-<name>-acks.jsonl`` in
-  the state directory so tests can count them.
+  the state directory so tests can count them. It reports configured capture ``gaps`` per
+  unit, can grow while running (``units_file``) and is a ``WakeableSource``: its
+  ``wait_for_work`` returns as soon as a ``wake_file`` appears.
 - :class:`FakeTransformer` (``fake_transformer``, unit stage, consumes ``fake``).
 - :class:`FakeSink` (``fake_sink``): a durable JSON Lines store keyed by record id (a record
   already stored identically is not written again), blobs by SHA-256, ``search``/``get``/
@@ -17,13 +19,14 @@ SIGKILL the n-th time it reaches ``point``: ``pull`` (a unit was yielded), ``sin
 (a sink made a batch durable), ``acknowledge`` (the unit is committed, not yet
 acknowledged), ``after_commit`` (acknowledged, before the next unit).
 
-:class:`SourceContract` and :class:`SinkContract` are pytest base classes a plugin's tests
-subclass (see their docstrings); :func:`sample_records` gives one record of every kind.
+:class:`SourceContract`, :class:`SinkContract` and :class:`SearchableSinkContract` are pytest
+base classes a plugin's tests subclass (see their docstrings); :func:`sample_records` gives
+one record of every kind.
 """
 
 from __future__ import annotations
 
-from core.contracts import SinkContract, SourceContract
+from core.contracts import SearchableSinkContract, SinkContract, SourceContract
 from core.fake_sink import FakeSink
 from core.fakes import FakeSource, FakeTransformer, crash_point, read_acks
 from core.hookspecs import hookimpl
@@ -34,6 +37,7 @@ __all__ = [
     "FakeSink",
     "FakeSource",
     "FakeTransformer",
+    "SearchableSinkContract",
     "SinkContract",
     "SourceContract",
     "crash_point",

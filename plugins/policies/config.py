@@ -124,7 +124,8 @@ def load_rules(config: PolicyConfig, base_dir: Path | None = None) -> RuleSet:
 
     Categories declared by every shipped pack are always known, so custom rules may use
     them even when the pack itself is switched off. A relative ``policy_file`` is read
-    from ``base_dir`` (the current directory when ``None``).
+    from ``base_dir`` (the transformer passes the config file's directory; the current
+    directory when ``None``).
     """
     categories: dict[str, str] = {}
     for name in builtin_packs():

@@ -36,7 +36,7 @@ class PolicyTransformer:
     def __init__(self, config: PolicyConfig, context: Context) -> None:
         self.config = config
         self.context = context
-        self.rules = validate_rules(load_rules(config), config.disable)
+        self.rules = validate_rules(load_rules(config, context.config_dir), config.disable)
         self.scanner = Scanner(self.rules)
 
     def transform(self, unit: Unit, records: list[Record]) -> list[Record]:

@@ -3,7 +3,13 @@
 Safety rules: nothing for a unit with a failure; a file is tagged only when it was verified
 into the spool (it is in ``unit.files``) *and* some sink's receipt lists its SHA-256 among
 the artifacts it stored durably. The optional delete mode removes a meeting's archive files
-only when every file Zoom listed for it is such a file and there is no capture gap.
+only when every file Zoom listed for it is such a file and there is no capture gap. The
+listed ids travel in the unit itself (``payloads["archive_file_ids"]``), so a unit
+acknowledged after a restart, from its stored snapshot, is decided the same way.
+
+A Zoom call that fails transiently (5xx, timeouts, rate limits) makes the acknowledgement
+raise ``TransientError`` once every action was tried: the pipeline keeps the unit
+unacknowledged and retries it on the next run (tagging and deleting are idempotent).
 """
 
 from __future__ import annotations
@@ -11,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from core.errors import EcommsError
+from core.errors import EcommsError, TransientError
 from core.protocols import Receipt, Unit
+from plugins.zoom_ecomms.capture import LISTED_IDS
 from plugins.zoom_ecomms.client import ZoomClient, encode_uuid
 from plugins.zoom_ecomms.config import ZoomConfig
 
-__all__ = ["acknowledge_unit", "safe_file_ids"]
+__all__ = ["acknowledge_unit", "listed_file_ids", "safe_file_ids"]
 
 
 def safe_file_ids(unit: Unit, receipts: Sequence[Receipt]) -> list[str]:
@@ -27,14 +34,21 @@ def safe_file_ids(unit: Unit, receipts: Sequence[Receipt]) -> list[str]:
     return [f.file_id for f in unit.files if f.sha256 in stored]
 
 
+def listed_file_ids(unit: Unit) -> list[str] | None:
+    """Every file id Zoom listed for the unit's meeting, or ``None`` when unknown."""
+    ids = unit.payloads.get(LISTED_IDS)
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return None
+    return ids
+
+
 def acknowledge_unit(
-    client: ZoomClient,
-    config: ZoomConfig,
-    unit: Unit,
-    receipts: Sequence[Receipt],
-    listed_ids: Sequence[str] | None,
+    client: ZoomClient, config: ZoomConfig, unit: Unit, receipts: Sequence[Receipt]
 ) -> list[dict[str, Any]]:
-    """Run the auto-delete / delete actions for a committed unit; one dict per action."""
+    """Run the auto-delete / delete actions for a committed unit; one dict per action.
+
+    Raises ``TransientError`` after trying every action when one failed transiently.
+    """
     actions: list[dict[str, Any]] = []
     if not (config.auto_delete or config.delete_mode):
         return actions
@@ -51,8 +65,19 @@ def acknowledge_unit(
     if config.auto_delete:
         actions += [_tag(client, file_id) for file_id in safe]
     if config.delete_mode:
-        actions.append(_delete(client, unit, set(safe), listed_ids))
+        actions.append(_delete(client, unit, set(safe), listed_file_ids(unit)))
+    retry = [a for a in actions if a.get("transient")]
+    if retry:
+        raise TransientError(
+            f"acknowledge of meeting {unit.key}: {len(retry)} Zoom call(s) failed transiently"
+            f" ({retry[0]['error']}); retried on the next run",
+            meeting=unit.key,
+        )
     return actions
+
+
+def _error(entry: dict[str, Any], exc: EcommsError) -> dict[str, Any]:
+    return dict(entry, status="error", error=exc.one_line(), transient=exc.transient)
 
 
 def _tag(client: ZoomClient, file_id: str) -> dict[str, Any]:
@@ -60,12 +85,7 @@ def _tag(client: ZoomClient, file_id: str) -> dict[str, Any]:
     try:
         response = client.request("PATCH", path, json={"auto_delete": True})
     except EcommsError as exc:
-        return {
-            "action": "auto_delete",
-            "file_id": file_id,
-            "status": "error",
-            "error": exc.one_line(),
-        }
+        return _error({"action": "auto_delete", "file_id": file_id}, exc)
     status = response.status_code if response is not None else 404
     return {"action": "auto_delete", "file_id": file_id, "status": status}
 
@@ -86,7 +106,7 @@ def _delete(
     try:
         response = client.request("DELETE", f"/past_meetings/{encode_uuid(unit.key)}/archive_files")
     except EcommsError as exc:
-        return dict(entry, status="error", error=exc.one_line())
+        return _error(entry, exc)
     return dict(
         entry, status=response.status_code if response is not None else 404, file_ids=sorted(safe)
     )

@@ -9,14 +9,16 @@ from typing import Any
 
 from core.errors import EcommsError, ScopeError
 from core.protocols import Failure, SpooledFile, Unit
-from plugins.zoom_ecomms.client import ZoomClient, describe
+from plugins.zoom_ecomms.client import DailyLimitReached, ZoomClient, describe
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.download import Downloader
 from plugins.zoom_ecomms.enrich import enrich
 from plugins.zoom_ecomms.listing import parse_time
 from plugins.zoom_ecomms.selection import is_selected
 
-__all__ = ["Capturer", "spool_dir_for", "unit_version"]
+__all__ = ["LISTED_IDS", "Capturer", "spool_dir_for", "unit_version"]
+
+LISTED_IDS = "archive_file_ids"  # payload key: every file id Zoom listed, selected or not
 
 
 def spool_dir_for(root: Path, uuid: str) -> Path:
@@ -25,9 +27,12 @@ def spool_dir_for(root: Path, uuid: str) -> Path:
 
 
 def unit_version(files: list[SpooledFile], payloads: dict[str, Any]) -> str:
-    """sha256 of the sorted ``file_id:fingerprint`` list plus which payloads exist."""
+    """sha256 of the sorted ``file_id:fingerprint`` list plus which payloads exist.
+
+    The bookkeeping payload ``archive_file_ids`` is left out, so versions stay stable.
+    """
     lines = sorted(f"{f.file_id}:{f.sha256}" for f in files)
-    lines += sorted(f"payload:{key}" for key in payloads)
+    lines += sorted(f"payload:{key}" for key in payloads if key != LISTED_IDS)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -64,6 +69,7 @@ class Capturer:
         """Download, verify and enrich ``meeting``; failures go into ``unit.failure``.
 
         ``ScopeError`` propagates: an enabled feature lacking scopes stops the run.
+        ``DailyLimitReached`` propagates too: the pass holds at this meeting until the reset.
         """
         unit = Unit(
             source=self.name,
@@ -81,6 +87,7 @@ class Capturer:
             return unit
         selected = [f for f in files if is_selected(f, self.config)]
         unit.payloads["meeting"] = dict(meeting, archive_files=selected)
+        unit.payloads[LISTED_IDS] = [f["id"] for f in files]
         unit.gaps = [
             f"file {f['id']} ({f.get('file_type')}) failed at Zoom"
             for f in selected
@@ -89,7 +96,8 @@ class Capturer:
         try:
             unit.payloads.update(enrich(self.client, meeting, self.config))
             unit.files = self._download(meeting["uuid"], selected)
-        except ScopeError:
+        except (ScopeError, DailyLimitReached):
+            self.discard(unit.key)
             raise
         except EcommsError as exc:
             self.discard(unit.key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -23,9 +24,10 @@ from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.rate_budget import budget_for, label_for
 from plugins.zoom_ecomms.retry import Action, backoff_seconds, classify, retry_after_seconds
 
-__all__ = ["ZoomClient", "ZoomRequestError", "describe", "encode_uuid"]
+__all__ = ["DailyLimitReached", "ZoomClient", "ZoomRequestError", "describe", "encode_uuid"]
 
 MAX_RATE_LIMITED = 30
+LONG_WAIT = 300.0  # a 429 asking to wait longer than this is treated as a daily limit
 USER_AGENT = "ecomms-zoom/0.1"
 
 
@@ -38,6 +40,20 @@ class ZoomRequestError(TerminalError):
         self.code = code
 
 
+class DailyLimitReached(RateLimited):
+    """Zoom's daily cap of a rate label is used up; calls of that label wait for the reset."""
+
+
+def _daily_limit(where: str, label: str, seconds: float) -> DailyLimitReached:
+    until = (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M UTC")
+    return DailyLimitReached(
+        f"{where}: Zoom's daily limit of {label} calls is reached; capture holds until {until}"
+        " and resumes on the first pass after it (nothing is skipped)",
+        retry_after=seconds,
+        label=label,
+    )
+
+
 def encode_uuid(uuid: str) -> str:
     """Encode a meeting UUID for a path: always twice, which Zoom accepts for every UUID."""
     return quote(quote(uuid, safe=""), safe="")
@@ -47,6 +63,11 @@ def describe(value: Any) -> str:
     """A JSON type name for error messages."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number" if isinstance(value, int | float) else "unknown")
+
+
+def _is_daily(response: httpx.Response, wait: float) -> bool:
+    kind = response.headers.get("X-RateLimit-Type", "").lower()
+    return kind.startswith("daily") or wait > LONG_WAIT
 
 
 def _body_code(response: httpx.Response) -> tuple[int | None, str]:
@@ -83,14 +104,12 @@ class ZoomClient:
     ) -> httpx.Response | None:
         """Send one call with retries; ``None`` when Zoom says the data does not exist."""
         where = f"{method} {unquote(unquote(path))}"
-        budget = budget_for(
-            self.config.account_id,
-            self.config.plan,
-            label_for(method, path),
-            self.config.rate_share,
-        )
+        label = label_for(method, path)
+        budget = budget_for(self.config.account_id, self.config.plan, label, self.config.rate_share)
         failures = limited = 0
         while True:
+            if budget.exhausted_for():
+                raise _daily_limit(where, label, budget.exhausted_for())
             budget.acquire()
             try:
                 response = self.http.request(method, path, params=params, json=json)
@@ -106,9 +125,13 @@ class ZoomClient:
                 return None
             if action is Action.RATE_LIMITED:
                 limited += 1
+                wait = retry_after_seconds(response)
+                if _is_daily(response, wait):
+                    budget.exhaust(wait)
+                    raise _daily_limit(where, label, wait)
                 if limited > MAX_RATE_LIMITED:
                     raise RateLimited(f"{where}: still rate limited after {limited} waits")
-                budget.pause(retry_after_seconds(response))
+                budget.pause(wait)
                 continue
             if action is Action.RETRY:
                 failures += 1

@@ -27,13 +27,16 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     before the checkpoint to catch late completions; ``rate_share`` is the fraction of the
     account's per-second quota this process may use (other apps share the quota);
     ``workers`` meetings are captured at once (units are still yielded in order).
+    ``display_name`` labels the account in findings and logs. ``enabled`` is a host-level
+    key: the host consumes it and never builds a disabled source, so it is not a field here.
+    ``webhook_port`` (with ``webhook_secret``) starts the webhook receiver on
+    ``webhook_host`` so a ``recording.archive_files_completed`` event triggers an early poll.
     """
 
     account_id: str
     client_id: str
     client_secret: Secret
     display_name: str = "Zoom"
-    enabled: bool = True
     groups: list[str] = msgspec.field(default_factory=list)
     media: Literal["none", "audio", "video"] = "none"
     content: list[Content] = msgspec.field(default_factory=lambda: list(CONTENT_KINDS))
@@ -53,6 +56,8 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rate_share: float = 0.95
     workers: int = 4
     webhook_secret: Secret | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.window_days <= 7:
@@ -67,3 +72,8 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError("workers must be between 1 and 32")
         if self.max_attempts < 1 or self.download_attempts < 1:
             raise ValueError("max_attempts and download_attempts must be at least 1")
+        if self.webhook_port is not None:
+            if not 0 <= self.webhook_port <= 65535:
+                raise ValueError("webhook_port must be between 0 and 65535 (0 = any free port)")
+            if self.webhook_secret is None:
+                raise ValueError("webhook_port needs webhook_secret (the app's secret token)")

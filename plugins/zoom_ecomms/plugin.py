@@ -1,5 +1,5 @@
 """Entry point of the zoom_ecomms plugin: registers the source, the transformer and the
-``ecomms zoom simulator`` command.
+``ecomms zoom simulator`` and ``ecomms demo`` commands.
 
 Everything is imported inside the hooks, so a missing optional piece (e.g. the simulator in
 a slim install) never stops the others from loading.
@@ -36,7 +36,11 @@ def ecomms_register_transformers():
 
 @hookimpl
 def ecomms_register_commands(cli):
-    """Add ``ecomms zoom simulator`` when the simulator is installed."""
-    command = _optional("plugins.zoom_ecomms.simulator.cli", "simulator_command")
-    if command is not None:
-        cli.add_command(command)
+    """Add ``ecomms zoom simulator`` and ``ecomms demo`` when the simulator is installed."""
+    for module, attribute in (
+        ("plugins.zoom_ecomms.simulator.cli", "simulator_command"),
+        ("plugins.zoom_ecomms.demo", "demo_command"),
+    ):
+        command = _optional(module, attribute)
+        if command is not None:
+            cli.add_command(command)

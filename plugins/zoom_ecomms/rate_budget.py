@@ -2,7 +2,10 @@
 
 Sized from the account's plan (ZOOM_API §7.1). Requests are spaced evenly (a bucket of one
 token), so a per-second window at Zoom never sees more than the allowed number; a 429 pauses
-every user of the budget until the time Zoom gave.
+every user of the budget until the time Zoom gave. A *daily* 429 (Heavy and
+resource-intensive calls share a daily cap: Pro 30,000, Business 60,000) marks the budget
+exhausted until the reset Zoom gave (next 00:00 UTC): callers are refused at once instead of
+sleeping for hours or sending calls that can only be refused again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import time
 
 __all__ = ["PLAN_LIMITS", "RateBudget", "budget_for", "label_for"]
 
+# The simulator has its own copy (simulator/ratelimit.py) on purpose: it plays Zoom.
 PLAN_LIMITS: dict[str, dict[str, float]] = {
     "pro": {"light": 30, "medium": 20, "heavy": 10},
     "business": {"light": 80, "medium": 60, "heavy": 40},
@@ -29,6 +33,7 @@ class RateBudget:
         self._interval = 1.0 / rate
         self._lock = threading.Lock()
         self._next = 0.0
+        self._exhausted_until = 0.0
         self.waited = 0.0
 
     def acquire(self) -> None:
@@ -41,6 +46,15 @@ class RateBudget:
         if delay > 0:
             self.waited += delay
             time.sleep(delay)
+
+    def exhaust(self, seconds: float) -> None:
+        """Refuse every permit for ``seconds`` from now (Zoom's daily cap is reached)."""
+        with self._lock:
+            self._exhausted_until = max(self._exhausted_until, time.time() + seconds)
+
+    def exhausted_for(self) -> float:
+        """Seconds until the daily cap resets; 0 when permits may be taken."""
+        return max(0.0, self._exhausted_until - time.time())
 
     def pause(self, seconds: float) -> None:
         """Make every user wait ``seconds`` from now (Zoom answered 429)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from core.errors import EcommsError, PayloadError
+from core.errors import ConfigError, EcommsError, PayloadError
 from core.protocols import Context, Finding, Receipt, Unit
 from core.records import AttributeSpec
 from plugins.zoom_ecomms.acknowledge import acknowledge_unit
 from plugins.zoom_ecomms.auth import S2SAuth, token_provider
 from plugins.zoom_ecomms.capture import Capturer
-from plugins.zoom_ecomms.client import ZoomClient
+from plugins.zoom_ecomms.client import DailyLimitReached, ZoomClient
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.download import Downloader
 from plugins.zoom_ecomms.listing import (
@@ -30,6 +31,7 @@ from plugins.zoom_ecomms.listing import (
 )
 from plugins.zoom_ecomms.scopes import scope_findings
 from plugins.zoom_ecomms.selection import readiness
+from plugins.zoom_ecomms.webhook import WebhookReceiver
 
 try:
     from plugins.zoom_ecomms.transform.attributes import ATTRIBUTES
@@ -45,7 +47,11 @@ RECAPTURE_MARGIN = timedelta(hours=1)
 
 
 class ZoomSource:
-    """Captures a Zoom account's meeting and webinar archives, one Unit per instance."""
+    """Captures a Zoom account's meeting and webinar archives, one Unit per instance.
+
+    Also a ``WakeableSource``: with ``webhook_port`` set, :meth:`wait_for_work` returns
+    early when Zoom signals ``recording.archive_files_completed``.
+    """
 
     name: ClassVar[str] = "zoom_ecomms"
     platform: ClassVar[str] = "zoom"
@@ -69,9 +75,12 @@ class ZoomSource:
         )
         context.spool_dir.mkdir(parents=True, exist_ok=True)
         self.capturer = Capturer(self.client, downloader, config, context.name, context.spool_dir)
-        self._listed: dict[str, list[str]] = {}
         self._group_ids: list[str] | None = None
+        self._receiver: WebhookReceiver | None = None
+        self._closed = threading.Event()
+        self.label = f"{config.display_name} ({context.name})"
         self.pending: list[str] = []
+        self.held: str | None = None
 
     def check(self) -> list[Finding]:
         """Credentials, then the granted scopes against every enabled feature; never raises."""
@@ -84,7 +93,7 @@ class ZoomSource:
                     component=component,
                     check="credentials",
                     ok=False,
-                    detail=exc.one_line(),
+                    detail=f"{self.config.display_name}: {exc.one_line()}",
                     action="fix account_id / client_id / client_secret",
                 )
             ]
@@ -93,17 +102,28 @@ class ZoomSource:
                 component=component,
                 check="credentials",
                 ok=True,
-                detail="token minted with account_credentials",
+                detail=f"{self.config.display_name}: token minted with account_credentials",
             )
         ]
         return findings + scope_findings(component, self.config, self.provider.granted_scopes)
 
     def pull(self, checkpoint: str | None) -> Iterator[Unit]:
-        """Yield ready meetings window by window; checkpoints never pass a pending meeting."""
+        """Yield ready meetings window by window; checkpoints never pass a pending meeting.
+
+        When Zoom's daily cap is reached the pass ends at the meeting that hit it (``held``
+        says why); the next pass after the reset resumes there.
+        """
+        self.pending, self.held = [], None
+        try:
+            yield from self._pull(checkpoint)
+        except DailyLimitReached as exc:
+            self.held = exc.one_line()
+            log.warning("%s: %s", self.label, self.held)
+
+    def _pull(self, checkpoint: str | None) -> Iterator[Unit]:
         now = datetime.now(UTC)
         start = self._start(checkpoint, now)
         hold: datetime | None = None
-        self.pending = []
         for w_from, w_to in windows(start, now, self.config.window_days):
             meetings, w_end = list_window(self.client, w_from, w_to, self._groups())
             ready = []
@@ -112,7 +132,9 @@ class ZoomSource:
                     hold = hold or w_from
                     self.pending.append(meeting["uuid"])
                     log.info(
-                        "zoom meeting %s still processing; re-polled next pass", meeting["uuid"]
+                        "%s: meeting %s still processing; re-polled next pass",
+                        self.label,
+                        meeting["uuid"],
                     )
                 else:
                     ready.append(meeting)
@@ -120,7 +142,6 @@ class ZoomSource:
             for index, meeting in enumerate(ready):
                 last = index == len(ready) - 1
                 resume = hold or (w_end if last else w_from)
-                self._remember(meeting)
                 jobs.append((meeting, json.dumps({"from": format_time(resume)})))
             yield from self._capture_all(jobs)
 
@@ -159,13 +180,6 @@ class ZoomSource:
             self._group_ids = resolve_groups(self.client, self.config.groups)
         return self._group_ids
 
-    def _remember(self, meeting: dict[str, Any]) -> None:
-        files = meeting.get("archive_files")
-        if isinstance(files, list):
-            self._listed[meeting["uuid"]] = [
-                f["id"] for f in files if isinstance(f, dict) and isinstance(f.get("id"), str)
-            ]
-
     def recapture(self, unit: Unit) -> Unit:
         """Find a dead-lettered meeting again around its completion time and capture it anew."""
         meeting = unit.payloads.get("meeting") or {}
@@ -179,7 +193,6 @@ class ZoomSource:
             meetings, _ = list_window(self.client, w_from, w_to, self._groups())
             for found in meetings:
                 if found["uuid"] == unit.key:
-                    self._remember(found)
                     return self.capturer.capture(found, unit.checkpoint)
         raise PayloadError(
             f"meeting {unit.key} is no longer listed by Zoom around {format_time(around)}"
@@ -188,15 +201,45 @@ class ZoomSource:
     def acknowledge(self, unit: Unit, receipts: Sequence[Receipt]) -> list[dict[str, Any]]:
         """Tag (or delete) the unit's committed files at Zoom, then drop its spool files."""
         try:
-            return acknowledge_unit(
-                self.client, self.config, unit, receipts, self._listed.get(unit.key)
-            )
+            return acknowledge_unit(self.client, self.config, unit, receipts)
         finally:
             self.capturer.discard(unit.key)
-            self._listed.pop(unit.key, None)
+
+    def wait_for_work(self, timeout: float) -> bool:
+        """Block up to ``timeout`` s; True as soon as a signed archive-completed event arrives.
+
+        Without ``webhook_port`` this only waits (False); :meth:`close` ends the wait.
+        """
+        receiver = self.webhook_receiver()
+        if receiver is None:
+            self._closed.wait(timeout)
+            return False
+        woke = receiver.wait(timeout)
+        if woke:
+            log.info("%s: webhook says archives completed; polling now", self.label)
+        return woke
+
+    def webhook_receiver(self) -> WebhookReceiver | None:
+        """The webhook receiver, started on first use; ``None`` when not configured."""
+        port, secret = self.config.webhook_port, self.config.webhook_secret
+        if self._receiver is None and port is not None and secret is not None:
+            host = self.config.webhook_host
+            try:
+                self._receiver = WebhookReceiver(secret, host, port).start()
+            except OSError as exc:
+                raise ConfigError(
+                    f"sources.{self.context.name}: cannot listen for webhooks on {host}:{port}"
+                    f" ({exc.strerror or exc}); choose a free webhook_port",
+                ) from None
+            log.info("%s: webhook receiver listening on %s", self.label, self._receiver.url)
+        return self._receiver
 
     def close(self) -> None:
         """Close connections and empty the spool (a replay or recapture downloads again)."""
+        self._closed.set()
+        if self._receiver is not None:
+            self._receiver.stop()
+            self._receiver = None
         self.client.close()
         for leftover in self.context.spool_dir.glob("*"):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -3,7 +3,10 @@
 The API listing stays the source of truth; the receiver only wakes the poller. It answers
 Zoom's URL validation (``endpoint.url_validation``) and rejects requests whose
 ``x-zm-signature`` is wrong or whose ``x-zm-request-timestamp`` is older than five minutes.
-Run it behind a TLS-terminating proxy: Zoom only calls public HTTPS endpoints.
+Zoom re-sends an event it thinks was not received; a repeat (same event, ``event_ts`` and
+meeting UUID) is answered 200 but wakes nobody. Run it behind a TLS-terminating proxy: Zoom
+only calls public HTTPS endpoints. (The simulator signs with its own code on purpose: it
+plays Zoom and stays independent of the connector.)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hmac
 import json
 import threading
 import time
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -22,6 +26,7 @@ __all__ = ["MAX_AGE_SECONDS", "WebhookReceiver", "sign", "validation_reply", "ve
 
 MAX_AGE_SECONDS = 300
 MAX_BODY = 1 << 20
+MAX_REMEMBERED = 1024  # deliveries remembered for de-duplication
 ARCHIVE_EVENT = "recording.archive_files_completed"
 
 
@@ -55,6 +60,8 @@ class WebhookReceiver:
         self._secret = secret
         self._event = threading.Event()
         self.hinted: list[str] = []
+        self._seen: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+        self._seen_lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -70,8 +77,9 @@ class WebhookReceiver:
         return self
 
     def stop(self) -> None:
-        """Stop serving."""
-        self._server.shutdown()
+        """Stop serving and release the port."""
+        if self._thread.is_alive():
+            self._server.shutdown()
         self._server.server_close()
 
     def wait(self, timeout: float) -> bool:
@@ -97,9 +105,21 @@ class WebhookReceiver:
             return 200, validation_reply(secret, str(payload.get("plainToken", "")))
         if event.get("event") == ARCHIVE_EVENT:
             obj = payload.get("object") if isinstance(payload.get("object"), dict) else {}
-            self.hinted.append(str(obj.get("uuid", "")))
-            self._event.set()
+            uuid = str(obj.get("uuid", ""))
+            if self._first_delivery((ARCHIVE_EVENT, str(event.get("event_ts", "")), uuid)):
+                self.hinted.append(uuid)
+                del self.hinted[:-MAX_REMEMBERED]
+                self._event.set()
         return 200, {}
+
+    def _first_delivery(self, key: tuple[str, str, str]) -> bool:
+        with self._seen_lock:
+            if key in self._seen:
+                return False
+            self._seen[key] = None
+            if len(self._seen) > MAX_REMEMBERED:
+                self._seen.popitem(last=False)
+            return True
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self

@@ -123,18 +123,31 @@ def test_search_without_searchable_sink(tmp_path: Path) -> None:
 
 
 def test_status_shows_gaps_and_last_error(tmp_path: Path) -> None:
-    """status reports capture gaps of units and a sink outage as the last run's error."""
+    """status lists every capture gap per source, and a sink outage as the last run's error."""
     _setup(tmp_path)
-    failed = ecomms(tmp_path, "run", "--once", env={"ECOMMS__SINKS__A__FAIL_AFTER": "5"})
+    gaps = {
+        "ECOMMS__SOURCES__FAKE__GAPS": (
+            '{ u0001 = ["file f9 (MP4) failed at the source", "poll results missing"] }'
+        ),
+    }
+    failed = ecomms(tmp_path, "run", "--once", env={**gaps, "ECOMMS__SINKS__A__FAIL_AFTER": "5"})
     assert failed.returncode == 1
     assert "error: sink a unavailable: fake sink is down" in failed.stderr
-    db = sqlite3.connect(tmp_path / ".ecomms" / "state.db")
-    db.execute("UPDATE units SET gaps = '[\"file f9 failed at the source\"]' WHERE key='u0001'")
-    db.commit()
-    db.close()
     out = ecomms(tmp_path, "status").stdout
-    assert "capture gap in u0001: file f9 failed at the source" in out
+    assert "capture gaps in 1 unit(s):" in out
+    assert "    u0001: file f9 (MP4) failed at the source\n    u0001: poll results missing" in out
     assert "committed=1" in out and "error: sink a unavailable" in out
+    row = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
+    assert row["gaps"] == [
+        {"key": "u0001", "gaps": ["file f9 (MP4) failed at the source", "poll results missing"]}
+    ]
+
+
+def test_status_says_when_nothing_is_missing(tmp_path: Path) -> None:
+    """A source whose units were captured whole reports no capture gap."""
+    _setup(tmp_path)
+    assert ecomms(tmp_path, "run", "--once").returncode == 0
+    assert "  capture gaps: none" in ecomms(tmp_path, "status").stdout
 
 
 def test_attributes_and_plugins(tmp_path: Path) -> None:
@@ -155,6 +168,28 @@ def test_json_logs(tmp_path: Path) -> None:
     result = ecomms(tmp_path, "--log-format", "json", "run", "--once")
     logs = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(entry["level"] == "warning" and "u0003" in entry["message"] for entry in logs)
+
+
+def test_json_log_format_makes_the_final_error_a_json_object(tmp_path: Path) -> None:
+    """A service parsing stderr gets the failure as JSON, with its type and context."""
+    _setup(tmp_path)
+    down = ecomms(
+        tmp_path, "--log-format", "json", "run", "--once", env={"ECOMMS__SINKS__A__FAIL_AFTER": "0"}
+    )
+    assert down.returncode == 1
+    lines = [json.loads(line) for line in down.stderr.splitlines()]  # every line is JSON
+    final = lines[-1]
+    assert final["level"] == "error" and final["error"] == "SinkUnavailable"
+    assert final["message"].startswith("sink a unavailable") and final["context"] == {"sink": "a"}
+    missing = ecomms(tmp_path, "--log-format=json", "--config", "nope.toml", "status")
+    assert missing.returncode == 2
+    error = json.loads(missing.stderr.splitlines()[-1])
+    assert error["error"] == "ConfigError" and "config file not found" in error["message"]
+    text = ecomms(tmp_path, "--config", "nope.toml", "status")
+    assert text.stderr.startswith("error: config file not found")
+    usage = ecomms(tmp_path, "--log-format", "json", "dlq", "retry")
+    assert usage.returncode == 2
+    assert json.loads(usage.stderr.splitlines()[-1])["error"] == "UsageError"
 
 
 def test_run_without_sink_is_refused(tmp_path: Path) -> None:

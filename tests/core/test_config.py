@@ -140,3 +140,30 @@ def test_config_file_from_option_or_environment(tmp_path: Path) -> None:
     by_env = ecomms(tmp_path, "status", env={"ECOMMS_CONFIG": str(elsewhere / "ecomms.toml")})
     assert by_env.returncode == 0 and by_env.stdout.startswith("fake:")
     assert (elsewhere / ".ecomms" / "state.db").exists()
+
+
+def test_components_resolve_relative_paths_against_the_config_directory(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Components get the config file's directory; relative paths land there, absolute stay."""
+    from core.components import build_components
+    from core.plugins import build_host
+    from core.protocols import Context
+
+    path = _write(
+        tmp_path,
+        sink_extra='path = "store/a"\n[sinks.b]\nplugin = "fake_sink"\n'
+        f'path = "{tmp_path / "abs"}"',
+    )
+    monkeypatch.chdir(tmp_path.parent)
+    env = {"ECOMMS_EXTRA_PLUGINS": "core.testing"}
+    built = build_components(load_settings(path, env), build_host(env))
+    try:
+        assert built.sinks["a"].context.config_dir == tmp_path.resolve()
+        assert built.sinks["a"].dir == tmp_path.resolve() / "store" / "a"
+        assert built.sinks["b"].dir == tmp_path / "abs"
+    finally:
+        built.close()
+    by_hand = Context(name="x", state_dir=tmp_path, spool_dir=tmp_path)
+    assert by_hand.config_dir == tmp_path.parent.resolve()
+    assert by_hand.resolve_path("rel") == tmp_path.parent.resolve() / "rel"

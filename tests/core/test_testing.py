@@ -7,11 +7,17 @@ from pathlib import Path
 from core.config import Secret
 from core.protocols import Context, SearchableSink, Sink, Source, VerifiableSink
 from core.records import RECORD_KINDS, decode_record, encode_record
-from core.testing import FakeSink, FakeSource, SinkContract, SourceContract, sample_records
+from core.testing import (
+    FakeSink,
+    FakeSource,
+    SearchableSinkContract,
+    SourceContract,
+    sample_records,
+)
 
 
-class TestFakeSinkContract(SinkContract):
-    """FakeSink is a full sink: searchable and verifiable."""
+class TestFakeSinkContract(SearchableSinkContract):
+    """FakeSink is a full sink: searchable, verifiable, keeping artifact bytes."""
 
     def make_sink(self, tmp_path: Path, context: Context) -> FakeSink:
         """A fake sink in the test's state directory."""
@@ -22,6 +28,10 @@ class TestFakeSinkContract(SinkContract):
         marker = tmp_path / "down"
         marker.touch()
         return FakeSink(FakeSink.Config(down_while=str(marker)), context)
+
+    def read_artifact(self, sink: FakeSink, sha256: str) -> bytes:
+        """The blob file named by its SHA-256."""
+        return (sink.dir / "blobs" / sha256).read_bytes()
 
 
 class TestFakeSourceContract(SourceContract):

@@ -51,7 +51,7 @@ def test_receives_every_record_of_a_run(tmp_path: Path) -> None:
 
 
 class TestJsonlSinkContract(SinkContract):
-    """The example passes the sink contract (search checks skip: it does not search)."""
+    """The example passes the sink contract (it does not search; it keeps artifact bytes)."""
 
     def make_sink(self, tmp_path: Path, context: Context):
         """A JSON Lines sink under the test's state directory."""
@@ -62,6 +62,10 @@ class TestJsonlSinkContract(SinkContract):
     def stored_record_count(self, sink) -> int:
         """Lines of the JSON Lines file: one per stored record."""
         return len(sink.file.read_bytes().splitlines())
+
+    def read_artifact(self, sink, sha256: str) -> bytes:
+        """The blob file named by its SHA-256."""
+        return (sink.dir / "blobs" / sha256).read_bytes()
 
     def make_unreachable_sink(self, tmp_path: Path, context: Context):
         """A sink whose output path is a regular file."""

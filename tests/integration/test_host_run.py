@@ -26,9 +26,9 @@ plugin = "fake_sink"
 """
 
 
-def _start(tmp_path: Path) -> subprocess.Popen[str]:
+def _start(tmp_path: Path, **extra: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
-    env.update(ENV, PYTHONPATH=str(ROOT))
+    env.update(ENV, PYTHONPATH=str(ROOT), **extra)
     return subprocess.Popen(
         [sys.executable, "-m", "core", "--log-format", "json", "run"],
         cwd=tmp_path,
@@ -39,9 +39,11 @@ def _start(tmp_path: Path) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for_acks(state: Path, count: int, process: subprocess.Popen[str]) -> None:
+def _wait_for_acks(
+    state: Path, count: int, process: subprocess.Popen[str], name: str = "fake"
+) -> None:
     deadline = time.monotonic() + 60
-    while len(read_acks(state)) < count:
+    while len(read_acks(state, name)) < count:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the run made no progress"
         time.sleep(0.05)
@@ -110,3 +112,57 @@ def test_continuous_run_survives_a_sink_outage(tmp_path: Path) -> None:
     assert acked_while_down < 6
     assert "pass failed, retrying after the poll interval" in stderr
     assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 7)}
+
+
+def test_a_wake_signal_triggers_the_next_pass_before_the_poll_interval(tmp_path: Path) -> None:
+    """With a 10-minute poll interval, new work signalled by the source is captured at once."""
+    units, wake = tmp_path / "units", tmp_path / "wake"
+    (tmp_path / "ecomms.toml").write_text(
+        CONFIG.replace("poll_interval = 1", "poll_interval = 600")
+        .replace("units = 12", f'units = 2\nunits_file = "{units}"\nwake_file = "{wake}"')
+        .replace("delay = 0.3", "delay = 0")
+    )
+    state = tmp_path / ".ecomms"
+    process = _start(tmp_path)
+    try:
+        _wait_for_acks(state, 2, process)
+        units.write_text("5")
+        wake.touch()
+        _wait_for_acks(state, 5, process)
+        assert not wake.exists()
+        units.write_text("6")  # more work, but no signal: it waits for the next poll
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    messages = [json.loads(x)["message"] for x in stderr.splitlines() if x.startswith("{")]
+    assert "source fake signalled new work: polling now" in messages
+    assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 6)}
+
+
+def test_a_failing_wake_up_falls_back_to_polling(tmp_path: Path) -> None:
+    """A source whose wait_for_work raises is still polled every poll_interval."""
+    units = tmp_path / "units"
+    (tmp_path / "ecomms.toml").write_text(
+        CONFIG.replace("[sources.fake]", '[sources.broken]\nplugin = "broken_wake"')
+        .replace("units = 12", f'units = 1\nunits_file = "{units}"')
+        .replace("delay = 0.3", "delay = 0")
+    )
+    state = tmp_path / ".ecomms"
+    process = _start(tmp_path, ECOMMS_EXTRA_PLUGINS="core.testing,tests.core.broken_wake_plugin")
+    try:
+        _wait_for_acks(state, 1, process, "broken")
+        units.write_text("3")
+        _wait_for_acks(state, 3, process, "broken")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    messages = [json.loads(x)["message"] for x in stderr.splitlines() if x.startswith("{")]
+    failed = [m for m in messages if m.startswith("wait_for_work of source broken failed")]
+    assert failed and "webhook receiver socket closed" in failed[0]
+    assert [a["key"] for a in read_acks(state, "broken")] == ["u0001", "u0002", "u0003"]

@@ -22,6 +22,7 @@ class JsonlSink:
     """Appends each record once (by id) to ``records.jsonl``; stores artifacts by SHA-256."""
 
     name: ClassVar[str] = "jsonl"
+    stores_artifacts: ClassVar[bool] = True  # blobs/<sha256>, listed in every receipt
 
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """``path``: the output directory, relative to the state directory unless absolute."""

@@ -55,14 +55,14 @@ class FilesystemSink:
     stores_artifacts: ClassVar[bool] = True
 
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-        """``path``: the archive directory; a relative path is taken from the working directory."""
+        """``path``: the archive directory; a relative path is taken from the config file's."""
 
         path: str
 
     def __init__(self, config: FilesystemSink.Config, context: Context) -> None:
         self.config = config
         self.context = context
-        self.root = Path(config.path).expanduser().absolute()
+        self.root = context.resolve_path(config.path)
         self._manifest = Manifest(self.root)
         self._cleaned = False
 

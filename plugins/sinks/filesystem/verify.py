@@ -62,7 +62,7 @@ def _check_record(root: Path, entry: Entry, path: Path) -> tuple[str, str] | Non
 def _problems(root: Path) -> tuple[list[tuple[str, str, str]], int]:
     """Every problem as (check, detail, action), and the number of files listed."""
     if not root.is_dir():
-        where = "check [sinks.filesystem] path (relative to the working directory)"
+        where = "check [sinks.filesystem] path (relative to the config file's directory)"
         return [("archive", f"{root}: no archive at this path", where)], 0
     manifest = root / MANIFEST_NAME
     entries, chain_problems, torn = read_chain(manifest.read_bytes() if manifest.exists() else b"")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from core.errors import ConfigError
+from core.errors import QueryError
 from core.protocols import Query
 from core.records import AttributeSpec
 
@@ -39,13 +39,13 @@ def _value_clause(spec: AttributeSpec, value: str) -> dict[str, Any]:
         try:
             return {"term": {field: int(raw)}}
         except ValueError:
-            raise ConfigError(
+            raise QueryError(
                 f"{spec.name} is an integer attribute; {value!r} is not a number",
                 attribute=spec.name,
             ) from None
     if spec.type == "boolean":
         if raw.lower() not in _TRUE | _FALSE:
-            raise ConfigError(
+            raise QueryError(
                 f"{spec.name} is a boolean attribute; use true or false, not {value!r}",
                 attribute=spec.name,
             )
@@ -63,7 +63,7 @@ def _date_clause(field: str, name: str, raw: str) -> dict[str, Any]:
             return {"range": {field: {"gte": _iso(start), "lt": _iso(start + timedelta(days=1))}}}
         return {"term": {field: _iso(datetime.fromisoformat(raw.replace("Z", "+00:00")))}}
     except ValueError:
-        raise ConfigError(
+        raise QueryError(
             f"{name} is a date attribute; use YYYY-MM-DD or an ISO 8601 time, not {raw!r}",
             attribute=name,
         ) from None
@@ -75,7 +75,7 @@ def _where_filters(where: dict[str, list[str]], specs: dict[str, AttributeSpec])
         spec = specs.get(name)
         if spec is None:
             known = ", ".join(sorted(specs)) or "(none declared)"
-            raise ConfigError(
+            raise QueryError(
                 f"unknown attribute {name!r}; searchable attributes: {known}", attribute=name
             )
         filters.append(

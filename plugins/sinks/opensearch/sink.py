@@ -32,6 +32,9 @@ class OpenSearchSink:
     """
 
     name: ClassVar[str] = "opensearch"
+    #: Artifacts are indexed as references (SHA-256, size); the bytes live elsewhere, so
+    #: receipts never list them.
+    stores_artifacts: ClassVar[bool] = False
     Config: ClassVar[type[OpenSearchConfig]] = OpenSearchConfig
 
     def __init__(self, config: OpenSearchConfig, context: Context) -> None:

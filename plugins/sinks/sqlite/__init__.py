@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .query import QueryError
+from core.errors import QueryError  # re-exported: it used to be defined here
+
 from .sink import SqliteSink
 
 __all__ = ["QueryError", "SqliteSink"]

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from core.errors import EcommsError
+from core.errors import QueryError
 from core.protocols import Query
 
 from .rows import iso, parse_bool
@@ -27,10 +27,6 @@ SPECIAL_FILTERS = {
 _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w")
 _DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2})?)?)?)?")
-
-
-class QueryError(EcommsError):
-    """A search cannot run as written: unknown attribute or a value of the wrong type."""
 
 
 def _quote(phrase: str) -> str:

@@ -44,7 +44,7 @@ class SqliteSink:
     stores_artifacts: ClassVar[bool] = False
 
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-        """``path``: the database file (relative to the working directory);
+        """``path``: the database file (relative to the config file's directory);
         ``timeout``: seconds to wait for a lock held by another process."""
 
         path: str
@@ -53,7 +53,7 @@ class SqliteSink:
     def __init__(self, config: SqliteSink.Config, context: Context) -> None:
         self.config = config
         self.context = context
-        self.path = Path(config.path).expanduser().absolute()
+        self.path = context.resolve_path(config.path)
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._types: dict[str, AttributeType] = {}
@@ -160,7 +160,7 @@ class SqliteSink:
                     check="integrity",
                     ok=False,
                     detail=f"{self.path}: no search store at this path",
-                    action="check [sinks.sqlite] path (relative to the working directory)",
+                    action="check [sinks.sqlite] path (relative to the config file's directory)",
                 )
             ]
         with self._lock:
@@ -192,8 +192,8 @@ class SqliteSink:
             if not create and not self.path.exists():
                 raise ConfigError(
                     "no search store at this path: nothing was captured into it yet, or "
-                    "[sinks.sqlite] path is relative and ecomms runs in another directory "
-                    "(relative paths are resolved against the working directory)",
+                    "[sinks.sqlite] path points elsewhere than the capture wrote "
+                    "(relative paths are resolved against the config file's directory)",
                     sink=self.context.name,
                     path=str(self.path),
                 )

@@ -27,6 +27,7 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     revokes earlier tokens whenever a new one is minted; ``json_chat`` / ``txt_chat`` choose
     which chat formats the account archives. ``base_date`` (ISO UTC) moves the account's
     fortnight of archives to end there instead of at :data:`BASE_DATE`.
+    ``heavy_daily_cap`` replaces the plan's daily cap of Heavy calls (tests of that cap).
     """
 
     seed: int = 7
@@ -48,12 +49,15 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     client_secret: str = "sim-client-secret-do-not-use"
     webhook_secret: str = "sim-webhook-secret-token"
     base_date: str | None = None
+    heavy_daily_cap: int | None = None
 
     def __post_init__(self) -> None:
         if self.plan not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}, not {self.plan!r}")
         if self.meetings < 0:
             raise ValueError("meetings must be >= 0")
+        if self.heavy_daily_cap is not None and self.heavy_daily_cap < 0:
+            raise ValueError("heavy_daily_cap must be >= 0")
         self.base()
 
     def base(self) -> datetime:

@@ -31,8 +31,10 @@ _DAILY = (
 class RateLimiter:
     """Token buckets (capacity = one second of quota) and daily counters for one account."""
 
-    def __init__(self, plan: str) -> None:
+    def __init__(self, plan: str, heavy_daily_cap: int | None = None) -> None:
         self.limits = LIMITS.get(plan)
+        if self.limits is not None and heavy_daily_cap is not None:
+            self.limits = dict(self.limits, Heavy=(self.limits["Heavy"][0], heavy_daily_cap))
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
         self._stamp: dict[str, float] = {}

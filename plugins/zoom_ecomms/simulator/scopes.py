@@ -1,6 +1,8 @@
 """Scopes and rate labels of every operation the simulator serves (ZOOM_API §2.1, §6.1).
 
-Each operation accepts any scope of its classic ∪ granular set, as Zoom does.
+Each operation accepts any scope of its classic ∪ granular set, as Zoom does. Kept apart
+from the connector's ``plugins/zoom_ecomms/scopes.py`` on purpose: the simulator plays Zoom
+and must not share the connector's tables (nor import the connector at all).
 """
 
 from __future__ import annotations

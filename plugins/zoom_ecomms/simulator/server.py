@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -22,6 +24,28 @@ from plugins.zoom_ecomms.simulator.state import State
 from plugins.zoom_ecomms.simulator.webhooks import send_webhook, validate_webhook_url
 
 __all__ = ["Simulator"]
+
+log = logging.getLogger(__name__)
+
+# A client that hangs up mid-response (e.g. a connector aborting a bad download) is normal.
+_DISCONNECTS = (ConnectionError, TimeoutError)
+
+
+class _Server(ThreadingHTTPServer):
+    """Quiet about client disconnects; real handler errors are counted and printed."""
+
+    daemon_threads = True
+    sim: Simulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a disconnect at debug; keep any other error in ``inspect()`` and on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _DISCONNECTS):
+            log.debug("client %s disconnected: %r", client_address, error)
+            return
+        with self.sim.state.lock:
+            self.sim.state.errors.append(f"handler error for {client_address}: {error!r}")
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -90,13 +114,13 @@ class Simulator:
         self.account = build_account(cfg)
         self.state = State(self.account, cfg.plan)
         self.faults = Faults(cfg.seed)
-        self.limiter = RateLimiter(cfg.plan)
+        self.limiter = RateLimiter(cfg.plan, cfg.heavy_daily_cap)
         scopes = list(INTEGRATION_SCOPES if cfg.granted_scopes is None else cfg.granted_scopes)
         self.tokens = TokenStore(
             cfg.account_id, cfg.client_id, cfg.client_secret, scopes, cfg.token_ttl, ""
         )
         self.set_faults(cfg.faults)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
 
@@ -105,8 +129,8 @@ class Simulator:
     def start(self) -> Simulator:
         """Bind (port 0 = a free port) and serve in a background thread."""
         handler = type("Handler", (_Handler,), {"sim": self})
-        server = ThreadingHTTPServer((self.config.host, self.config.port), handler)
-        server.daemon_threads = True
+        server = _Server((self.config.host, self.config.port), handler)
+        server.sim = self
         self._server = server
         self.base_url = f"http://{self.config.host}:{server.server_address[1]}"
         self.state.base_url = self.tokens.api_url = self.base_url

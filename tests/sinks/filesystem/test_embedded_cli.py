@@ -62,6 +62,6 @@ def test_searching_an_unknown_attribute_is_one_clear_line(tmp_path):
     (tmp_path / "ecomms.toml").write_text(_CONFIG)
     assert _ecomms(tmp_path, "run", "--once").returncode == 0
     bad = _ecomms(tmp_path, "search", "--where", "FakeUnit=u1")
-    assert bad.returncode != 0
+    assert bad.returncode == 2
     assert "unknown attribute 'FakeUnit'" in bad.stderr and "FakeUnitKey" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from core.protocols import Context, Query
-from core.samples import sample_artifacts, sample_records
-from core.testing import SinkContract
+from core.protocols import Context
+from core.testing import SearchableSinkContract
 from plugins.sinks.opensearch.sink import OpenSearchSink
 
 pytestmark = pytest.mark.opensearch
 
 
-class TestOpenSearchSinkContract(SinkContract):
-    """Every sink behaviour, except storing artifact bytes (the archive sink keeps those)."""
+class TestOpenSearchSinkContract(SearchableSinkContract):
+    """Every searchable sink behaviour; artifacts are references (``stores_artifacts = False``)."""
 
     @pytest.fixture(autouse=True)
     def _node(self, opensearch_url: str) -> None:
@@ -35,18 +34,3 @@ class TestOpenSearchSinkContract(SinkContract):
             hosts=[f"http://127.0.0.1:{free_port()}"], max_retries=1, backoff=0.01
         )
         return OpenSearchSink(config, context)
-
-    def test_receipt_lists_every_record(self, sink, tmp_path: Path) -> None:
-        """Overridden: the receipt names every record and claims no artifact bytes."""
-        receipt = sink.write(sample_records(), sample_artifacts(tmp_path / "artifacts"))
-        assert sorted(receipt.record_ids) == sorted(r.id for r in sample_records())
-        assert receipt.artifacts == []
-        assert receipt.sink == "contract"
-
-    def test_artifacts_stored_and_verified(self, sink, tmp_path: Path) -> None:
-        """Overridden: artifacts are indexed as references (SHA-256, size), found by name."""
-        sink.write(sample_records(), sample_artifacts(tmp_path / "artifacts"))
-        media = next(r for r in sample_records() if r.kind == "media")
-        found = sink.search(Query(text="meeting.mp4", kind="media"))
-        assert [r.id for r in found.records] == [media.id]
-        assert found.records[0].artifacts == media.artifacts

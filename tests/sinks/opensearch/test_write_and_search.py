@@ -8,7 +8,7 @@ import msgspec
 import pytest
 from opensearchpy import OpenSearch
 
-from core.errors import ConfigError, RecordRejected
+from core.errors import QueryError, RecordRejected
 from core.protocols import Query
 from core.records import RECORD_KINDS, decode_record, encode_record
 from core.samples import SAMPLE_ATTRIBUTES, SAMPLE_WORD, sample_records
@@ -91,7 +91,7 @@ def test_text_kind_time_and_risk_filters(make_sink) -> None:
 
 def test_unknown_attribute_in_a_query_lists_the_known_ones(make_sink) -> None:
     sink = make_sink()
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(QueryError) as caught:
         sink.search(Query(where={"MeetingTopic": ["x"]}))
     assert "MeetingTopic" in caught.value.message
     assert "MeetingUUID" in caught.value.message

@@ -9,10 +9,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from core.errors import ConfigError
+from core.errors import ConfigError, QueryError
 from core.protocols import Context, Query
 from core.records import Record
-from plugins.sinks.sqlite import QueryError, SqliteSink
+from plugins.sinks.sqlite import SqliteSink
 from tests.sinks.sqlite.samples import _TYPES, ATTRIBUTES, sample_records
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from core.config import Secret
 from core.protocols import Context, Receipt, Unit
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.source import ZoomSource
+
+FMT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def source_config(sim, **overrides) -> ZoomConfig:
@@ -67,3 +70,29 @@ def stored_receipt():
 def file_digest():
     """``file_digest(path)``: SHA-256 of a file on disk."""
     return _file_digest
+
+
+def _listed_meetings(sim) -> dict[str, dict]:
+    """Every meeting object Zoom lists over the account's archive span, by UUID."""
+    token = httpx.post(
+        sim.oauth_token_url,
+        data={"grant_type": "account_credentials", "account_id": sim.account_id},
+        auth=(sim.client_id, sim.client_secret),
+    ).json()["access_token"]
+    first = datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00"))
+    out: dict[str, dict] = {}
+    for week in range(3):
+        start, end = first + timedelta(days=7 * week), first + timedelta(days=7 * week + 7)
+        page = httpx.get(
+            f"{sim.api_base_url}/archive_files",
+            params={"from": start.strftime(FMT), "to": end.strftime(FMT), "page_size": 300},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        out.update({meeting["uuid"]: meeting for meeting in page["meetings"]})
+    return out
+
+
+@pytest.fixture
+def listed_meetings():
+    """``listed_meetings(sim)``: what Zoom's listing says, straight from the API, by UUID."""
+    return _listed_meetings

@@ -1,0 +1,245 @@
+"""``ecomms demo``: the whole product on one machine, with no account and no server.
+
+Starts the bundled Zoom simulator (fixed seed) on a free loopback port, writes
+``DIR/ecomms.toml`` for it with the embedded sinks (filesystem archive + SQLite search
+store) and the policies transformer, runs one full capture through the real host (the same
+code path as ``ecomms --config DIR/ecomms.toml run --once``), then prints what was captured
+and a few example searches with the commands to run more. Re-running on the same ``DIR``
+is safe: already captured meetings are skipped, nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+import msgspec
+
+from core.app import App
+from core.errors import ConfigError, EcommsError
+from core.progress import progress_reporter
+from core.protocols import Query
+from core.render import summary_line
+from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+
+__all__ = ["SECRET_VARIABLE", "demo_command", "write_config"]
+
+SECRET_VARIABLE = "ECOMMS_DEMO_ZOOM_SECRET"
+SOURCE = "zoom_ecomms"
+KINDS = ("meeting", "chat", "transcript", "captions", "summary", "poll", "qa", "survey", "media")
+EXAMPLES: tuple[tuple[str, tuple[str, ...], Query], ...] = (
+    (
+        "text in a chat message",
+        ("term sheet", "--kind", "chat"),
+        Query(text="term sheet", kind="chat"),
+    ),
+    (
+        "an attribute",
+        ("--where", "MeetingMeetingType=external"),
+        Query(where={"MeetingMeetingType": ["external"]}),
+    ),
+    ("policy hits", ("--min-risk", "50"), Query(min_risk=50)),
+)
+
+CONFIG = """\
+# Written by `ecomms demo` for the bundled Zoom simulator (seed {seed}).
+[ecomms]
+state_dir = ".ecomms"
+
+[sources.zoom_ecomms]
+display_name = "Zoom - demo (simulator)"
+{source}
+[transformers.policies]
+
+[sinks.filesystem]
+path = "archive"
+
+[sinks.sqlite]
+path = "search.db"
+"""
+
+LIVE_SOURCE = """\
+account_id = "{account_id}"
+client_id = "{client_id}"
+client_secret = {{ env = "{variable}" }}
+media = "audio"
+content = ["chat", "polls", "qa", "summary", "surveys", "transcripts", "closed_captions"]
+capture_from = "{capture_from}"
+api_base_url = "{api_base_url}"
+oauth_token_url = "{oauth_token_url}"
+"""
+
+# After the capture the simulator is gone: the source is disabled and names no secret, so
+# search, show, status and audit work without any environment variable.
+DONE_SOURCE = """\
+# The demo's simulator has stopped, so this source is disabled; `ecomms demo` re-enables it.
+enabled = false
+account_id = "{account_id}"
+client_id = "{client_id}"
+media = "audio"
+"""
+
+
+def write_config(directory: Path, sim: Simulator, live: bool = True) -> Path:
+    """Write ``directory/ecomms.toml`` for ``sim``; return its path.
+
+    ``live``: the source captures from the running simulator, its secret read from
+    :data:`SECRET_VARIABLE`; otherwise the source is disabled (search and audit only).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "ecomms.toml"
+    source = (LIVE_SOURCE if live else DONE_SOURCE).format(
+        account_id=sim.account_id,
+        client_id=sim.client_id,
+        variable=SECRET_VARIABLE,
+        capture_from=sim.capture_from,
+        api_base_url=sim.api_base_url,
+        oauth_token_url=sim.oauth_token_url,
+    )
+    path.write_text(CONFIG.format(seed=sim.config.seed, source=source), encoding="utf-8")
+    return path
+
+
+@click.command(name="demo")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("ecomms-demo"),
+    show_default=True,
+    help="Where the config, archive, search store and state go.",
+)
+@click.option("--meetings", default=12, show_default=True, type=click.IntRange(1, 500))
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the account.")
+@click.option(
+    "--keep-running", is_flag=True, help="Keep the simulator serving afterwards (Ctrl-C stops)."
+)
+@click.pass_obj
+def demo_command(app: App, directory: Path, meetings: int, seed: int, keep_running: bool) -> None:
+    """Capture a simulated Zoom account into the embedded sinks, then search it."""
+    directory = directory.absolute()
+    sim = Simulator(SimulatorConfig(seed=seed, meetings=meetings)).start()
+    try:
+        config = write_config(directory, sim)
+    except OSError as exc:
+        sim.stop()
+        raise ConfigError(f"--dir {directory}: cannot write the demo's config: {exc}") from None
+    try:
+        env = {**os.environ, SECRET_VARIABLE: sim.client_secret}
+        _describe(sim)
+        click.echo(f"wrote {config}")
+        demo_app = App(app.host, config, env)
+        try:
+            _capture(demo_app)
+            example = _summary(demo_app)
+        finally:
+            demo_app.close()
+        if keep_running:
+            click.echo(f"\nsimulator serving at {sim.base_url} ({sim.base_url}/_sim/inspect)")
+            click.echo(
+                f"  to capture from it: set {SECRET_VARIABLE} to its client secret (the"
+                " simulator's default, printed by `ecomms zoom simulator`), then"
+                f" ecomms --config {shlex.quote(str(config))} run --once"
+            )
+            _wait_forever()
+    finally:
+        sim.stop()
+        write_config(directory, sim, live=False)
+    _next_steps(config, directory, example)
+
+
+def _describe(sim: Simulator) -> None:
+    processing = sum(m.status == "processing" for m in sim.account.meetings)
+    click.echo(
+        f"Zoom simulator on {sim.base_url}: {len(sim.account.meetings)} archived meeting and"
+        f" webinar instances (seed {sim.config.seed}), {processing} still processing at Zoom"
+        " (not captured until they complete)"
+    )
+
+
+def _committed(app: App) -> int:
+    return int(app.state.status(SOURCE)["committed"])
+
+
+def _capture(app: App) -> None:
+    """Check, then one catch-up pass: exactly what ``ecomms run --once`` does."""
+    failed = [f for f in app.findings() if not f.ok]
+    if failed:
+        details = "; ".join(f"{f.component} {f.check}: {f.detail}" for f in failed)
+        raise EcommsError(f"demo checks failed: {details}")
+    click.echo("capturing (one pass) ...")
+    before = _committed(app)
+    with progress_reporter() as progress:
+        report = app.run(True, (), progress)
+    counts = {k: len(v) for k, v in report.outcomes.items()}
+    click.echo(
+        f"captured {counts.get('committed', 0)} new meetings; {before} were already captured"
+        + "".join(f", {n} {k}" for k, n in sorted(counts.items()) if k not in _SETTLED)
+    )
+
+
+_SETTLED = ("committed", "skipped")
+
+
+def _summary(app: App) -> str:
+    """Print records per kind, gaps, risky records and example searches; a record id to show."""
+    sink = app.searchable_sink()
+    status = app.state.status(SOURCE)
+    click.echo(
+        f"\nArchive: {status['committed']} meetings committed,"
+        f" {status['dead_lettered']} dead-lettered"
+    )
+    click.echo("Records per kind:")
+    total = 0
+    for kind in KINDS:
+        count = sink.search(Query(kind=kind, limit=1)).total
+        total += count
+        click.echo(f"  {kind:<12} {count}")
+    click.echo(f"  {'total':<12} {total}")
+    risky = sink.search(Query(min_risk=1, limit=1)).total
+    click.echo(f"Records with risk > 0: {risky}")
+    gaps = status["gaps"]
+    click.echo(f"Capture gaps: {len(gaps)}")
+    for gap in gaps:
+        click.echo(f"  {gap['key']}: {'; '.join(gap['gaps'])}")
+    shown = [_example(sink, label, args, query) for label, args, query in EXAMPLES]
+    return next((record_id for record_id in shown if record_id), "RECORD_ID")
+
+
+def _example(sink: Any, label: str, args: tuple[str, ...], query: Query) -> str:
+    results = sink.search(msgspec.structs.replace(query, limit=3))
+    click.echo(f"\nExample — {label}: ecomms search {shlex.join(args)}")
+    for record in results.records:
+        click.echo(f"  {summary_line(record)}")
+    click.echo(f"  ({len(results.records)} of {results.total} matching records)")
+    return results.records[0].id if results.records else ""
+
+
+def _next_steps(config: Path, directory: Path, example: str) -> None:
+    base = f"ecomms --config {shlex.quote(str(config))}"
+    click.echo("\nTry more (these read only the archive, the search store and the state):")
+    for command in (
+        "search 'term sheet'",
+        "search --where MeetingMeetingType=external --kind chat",
+        "search --min-risk 50 --json",
+        f"show {example}",
+        "status",
+        "audit verify",
+        "attributes --all",
+    ):
+        click.echo(f"  {base} {command}")
+    click.echo(
+        f"Everything lives in {directory}; `ecomms demo --dir {shlex.quote(str(directory))}`"
+        " again is safe (nothing is duplicated)."
+    )
+
+
+def _wait_forever() -> None:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopping")

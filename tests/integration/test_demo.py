@@ -1,0 +1,304 @@
+"""``ecomms demo``, run as the README's first command does, and what a user then does with it.
+
+One demo runs per module (the installed console script, in a fresh temporary directory);
+the tests then search, show, tamper and kill through the ``ecomms`` command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plugins.zoom_ecomms.demo import SECRET_VARIABLE, write_config
+from plugins.zoom_ecomms.simulator import SimulatorConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).with_name("ecomms")
+DEMO_MEETINGS = 12  # the demo's default
+# DESIGN §4.3: the public search contract
+ATTRIBUTES = [
+    "ArchiveFileFileExtension",
+    "ArchiveFileFileSize",
+    "ArchiveFileFileType",
+    "ArchiveFileId",
+    "ArchiveFileIsIndividual",
+    "ArchiveFileParticipantEmail",
+    "ArchiveFileParticipantJoinTime",
+    "ArchiveFileParticipantLeaveTime",
+    "ArchiveFileRecordingType",
+    "IsOptionalRecording",
+    "MeetingAccountName",
+    "MeetingCompleteTime",
+    "MeetingDurationInSecond",
+    "MeetingHostId",
+    "MeetingId",
+    "MeetingIsBreakoutRoom",
+    "MeetingMeetingType",
+    "MeetingUUID",
+    "ParticipantsJoinWithArchiving",
+    "ParticipantsJoinWithoutArchiving",
+    "ParticipantsNoOptionalArchiving",
+    "SummaryCreatedTime",
+    "SummaryEndTime",
+    "SummaryLastModifiedTime",
+    "SummaryStartTime",
+]
+
+
+def ecomms(
+    cwd: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``ecomms`` console script (``python -m core`` if there is none)."""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "core"]
+    return subprocess.run(
+        [*command, *args],
+        cwd=cwd,
+        env=_env(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra or {})
+    return env
+
+
+def stored_records(archive: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every version of every record in a filesystem archive, by record id."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted((archive / "records").rglob("v*.json")):
+        out.setdefault(path.parent.name, []).append(json.loads(path.read_bytes()))
+    return out
+
+
+def cli_search(config: Path, *args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """``ecomms --config CONFIG search ARGS --json --limit 10000``: the records found."""
+    done = ecomms(
+        config.parent,
+        "--config",
+        str(config),
+        "search",
+        *args,
+        "--json",
+        "--limit",
+        "10000",
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The README's first command in a fresh directory: ``ecomms demo``; (its dir, stdout)."""
+    cwd = tmp_path_factory.mktemp("fresh")
+    done = ecomms(cwd, "demo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    directory = cwd / "ecomms-demo"
+    assert (directory / "ecomms.toml").is_file()
+    secret = SimulatorConfig().client_secret
+    assert secret not in done.stdout + done.stderr
+    for path in (p for p in directory.rglob("*") if p.is_file()):
+        assert secret.encode() not in path.read_bytes(), path
+    return directory, done.stdout
+
+
+def _printed_kinds(stdout: str) -> dict[str, int]:
+    block = stdout.split("Records per kind:", 1)[1].split("Records with risk", 1)[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^  (\w+)\s+(\d+)$", block, re.M)}
+
+
+def test_the_printed_summary_matches_what_the_stores_hold(demo: tuple[Path, str]) -> None:
+    """Counts per kind, committed meetings and risky records are those of the archive."""
+    directory, stdout = demo
+    config = directory / "ecomms.toml"
+    records = stored_records(directory / "archive")
+    latest = [versions[-1] for versions in records.values()]
+    printed = _printed_kinds(stdout)
+    assert printed.pop("total") == len(latest)
+    assert printed == {k: n for k, n in Counter(r["kind"] for r in latest).items()} | {
+        k: 0 for k in printed if k not in {r["kind"] for r in latest}
+    }
+    for kind in ("meeting", "chat", "transcript", "summary", "poll", "qa", "survey", "media"):
+        assert printed[kind] > 0, kind
+        assert len(cli_search(config, "--kind", kind)) == printed[kind]
+    status = json.loads(ecomms(directory, "--config", str(config), "status", "--json").stdout)[0]
+    assert f"Archive: {status['committed']} meetings committed" in stdout
+    assert status["committed"] == DEMO_MEETINGS and status["dead_lettered"] == 0
+    assert f"Capture gaps: {len(status['gaps'])}" in stdout
+    risky = sum(1 for r in latest if (r.get("risk") or {}).get("score", 0) > 0)
+    assert risky > 0 and f"Records with risk > 0: {risky}" in stdout
+    assert f"ecomms --config {config} search" in stdout
+    record_id = re.search(rf"ecomms --config {re.escape(str(config))} show (\w+)", stdout)
+    assert record_id, stdout
+    shown = ecomms(directory, "--config", str(config), "show", record_id[1])
+    assert shown.returncode == 0 and record_id[1] in shown.stdout, shown.stderr
+
+
+def _search_values(value: Any) -> list[str]:
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def test_every_metadata_attribute_is_searchable_with_where(demo: tuple[Path, str]) -> None:
+    """Each DESIGN §4.3 attribute is in the demo data and ``--where`` finds it by value."""
+    directory, _ = demo
+    config = directory / "ecomms.toml"
+    everything = cli_search(config)
+    for name in ATTRIBUTES:
+        holders = [r for r in everything if r["attributes"].get(name) not in (None, [], "")]
+        assert holders, f"the demo data has no record with {name}"
+        record = holders[-1]
+        value = _search_values(record["attributes"][name])[0]
+        found = cli_search(config, "--where", f"{name}={value}")
+        assert record["id"] in {r["id"] for r in found}, (name, value)
+        for hit in found:
+            assert value in _search_values(hit["attributes"][name]), (name, value, hit["id"])
+
+
+def _chat_message(records: list[dict[str, Any]]) -> tuple[str, str]:
+    for r in records:
+        for thread in r.get("threads", []):
+            for message in thread.get("messages", []):
+                if len(message.get("text", "").split()) >= 5:
+                    return r["id"], message["text"]
+    raise AssertionError("no chat message in the demo data")
+
+
+def test_text_search_finds_a_chat_message_a_transcript_line_and_a_summary_sentence(
+    demo: tuple[Path, str],
+) -> None:
+    """Text taken from real records finds them again."""
+    directory, _ = demo
+    config = directory / "ecomms.toml"
+    chat = _chat_message(cli_search(config, "--kind", "chat"))
+    transcript = cli_search(config, "--kind", "transcript")[0]
+    line = max(transcript["segments"], key=lambda s: len(s["text"]))["text"]
+    summary = cli_search(config, "--kind", "summary")[0]
+    sentence = summary["text"].splitlines()[1]
+    for record_id, text in (chat, (transcript["id"], line), (summary["id"], sentence)):
+        assert record_id in {r["id"] for r in cli_search(config, text)}, text
+
+
+def test_show_renders_a_chat_as_nested_threads_with_risk(demo: tuple[Path, str]) -> None:
+    """``show`` prints the threads with start and end markers, participants and risk hits."""
+    directory, _ = demo
+    config = directory / "ecomms.toml"
+    chats = cli_search(config, "--kind", "chat", "--min-risk", "50")
+    record = max(chats, key=lambda r: len(r["threads"]))
+    shown = ecomms(directory, "--config", str(config), "show", record["id"])
+    assert shown.returncode == 0, shown.stderr
+    for thread in record["threads"]:
+        assert f"start of {thread['type']} thread {thread['id']}" in shown.stdout
+        assert f"end of {thread['type']} thread {thread['id']}" in shown.stdout
+    assert "participants:" in shown.stdout
+    assert f"risk: {record['risk']['score']}" in shown.stdout
+    assert record["risk"]["hits"][0]["rule"] in shown.stdout
+
+
+def test_running_the_demo_again_duplicates_nothing(demo: tuple[Path, str]) -> None:
+    """A second demo on the same directory says all was captured and adds no record."""
+    directory, _ = demo
+    before = stored_records(directory / "archive")
+    again = ecomms(directory.parent, "demo", "--dir", str(directory))
+    assert again.returncode == 0, again.stderr
+    assert f"captured 0 new meetings; {DEMO_MEETINGS} were already captured" in again.stdout
+    after = stored_records(directory / "archive")
+    assert after.keys() == before.keys()
+    assert all(len(v) == 1 for v in after.values())
+    assert len(cli_search(directory / "ecomms.toml")) == len(after)
+
+
+def test_tampering_with_a_blob_and_a_record_file_is_caught(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    """``audit verify`` passes on the demo, then names an altered blob and record file."""
+    copy = tmp_path / "copy"
+    shutil.copytree(demo[0], copy)
+    config = copy / "ecomms.toml"
+    clean = ecomms(copy, "--config", str(config), "audit", "verify")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    blob = next(p for p in (copy / "archive" / "blobs").rglob("*") if p.is_file())
+    record = next((copy / "archive" / "records").rglob("v000001.json"))
+    for victim in (blob, record):
+        victim.chmod(0o644)
+        data = bytearray(victim.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        victim.write_bytes(bytes(data))
+    audit = ecomms(copy, "--config", str(config), "audit", "verify")
+    assert audit.returncode != 0
+    for victim in (blob, record):
+        assert victim.relative_to(copy / "archive").as_posix() in audit.stdout, audit.stdout
+
+
+def _status(config: Path, env: dict[str, str]) -> dict[str, Any]:
+    done = ecomms(config.parent, "--config", str(config), "status", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)[0]
+
+
+def _kill_mid_capture(config: Path, env: dict[str, str]) -> int:
+    """Start ``run --once``, SIGKILL it once some meetings are committed; committed count."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "core", "--config", str(config), "run", "--once"],
+        cwd=config.parent,
+        env=_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _status(config, env)["committed"] == 0:
+            assert process.poll() is None, "the capture ended before it could be killed"
+            assert time.monotonic() < deadline, "no meeting was committed"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return _status(config, env)["committed"]
+
+
+def test_a_capture_killed_with_sigkill_and_rerun_leaves_no_duplicate_or_partial_file(
+    zoom_simulator_factory, tmp_path: Path
+) -> None:
+    """SIGKILL mid-capture, run again: one version per record, equal stores, no temp files."""
+    sim = zoom_simulator_factory(seed=7, meetings=DEMO_MEETINGS, faults=["slow:0.05"])
+    config = write_config(tmp_path / "demo", sim)
+    env = {SECRET_VARIABLE: sim.client_secret}
+    committed = _kill_mid_capture(config, env)
+    assert 0 < committed < DEMO_MEETINGS
+    rerun = ecomms(config.parent, "--config", str(config), "run", "--once", env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert _status(config, env)["committed"] == DEMO_MEETINGS
+    archive = config.parent / "archive"
+    records = stored_records(archive)
+    assert all(len(versions) == 1 for versions in records.values())
+    assert len(cli_search(config, env=env)) == len(records)
+    stray = [p for p in config.parent.rglob("*") if p.is_file() and ".tmp" in p.name]
+    assert stray == []
+    assert [p for p in (config.parent / ".ecomms" / "spool").rglob("*") if p.is_file()] == []
+    for blob in (p for p in (archive / "blobs").rglob("*") if p.is_file()):
+        assert hashlib.sha256(blob.read_bytes()).hexdigest() == blob.name
+    audit = ecomms(config.parent, "--config", str(config), "audit", "verify", env=env)
+    assert audit.returncode == 0, audit.stdout

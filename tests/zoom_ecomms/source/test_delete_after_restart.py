@@ -1,0 +1,113 @@
+"""Delete mode decides from the unit itself, so an acknowledgement after a restart (from the
+unit's stored snapshot, by a new source instance) deletes exactly what a live one would:
+a meeting's archives only when every file Zoom listed for it was committed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+from core.app import App
+from core.plugins import build_host
+from core.protocols import Receipt, Unit
+
+
+def listed_files(listed_meetings, sim) -> dict[str, dict[str, str]]:
+    """What Zoom lists: meeting UUID -> {file id: fingerprint}."""
+    return {
+        uuid: {f["id"]: f["encryption_fingerprint"] for f in m["archive_files"]}
+        for uuid, m in listed_meetings(sim).items()
+    }
+
+
+def test_snapshot_acknowledged_by_a_new_instance_deletes_the_same_way(
+    zoom_simulator, make_source, stored_receipt, listed_meetings
+):
+    listing = listed_files(listed_meetings, zoom_simulator)
+    before = make_source(zoom_simulator, media="audio", delete_mode=True)
+    snapshots = [msgspec.json.encode(unit) for unit in before.pull(None)]
+    before.close()  # the process "dies": nothing of the first instance is left in memory
+    after = make_source(zoom_simulator, name="zoom_ecomms", media="audio", delete_mode=True)
+    deleted, kept = set(), set()
+    for snapshot in snapshots:
+        unit = msgspec.json.decode(snapshot, type=Unit)
+        action = after.acknowledge(unit, [stored_receipt(unit)])[-1]
+        assert action["action"] == "delete_archive_files"
+        (deleted if action["status"] == 204 else kept).add(unit.key)
+        stored = {f.file_id for f in unit.files}
+        everything_committed = set(listing[unit.key]) <= stored and not unit.gaps
+        assert (action["status"] == 204) == everything_committed, action
+    assert deleted and kept  # MP4 files are not selected with media = "audio"
+    assert set(zoom_simulator.inspect()["deleted"]) == deleted
+
+
+def test_missing_receipt_for_one_file_keeps_the_meeting(zoom_simulator, make_source):
+    source = make_source(zoom_simulator, media="audio", delete_mode=True)
+    units = [msgspec.json.decode(msgspec.json.encode(u), type=Unit) for u in source.pull(None)]
+    complete = [u for u in units if u.files and set(u.payloads["archive_file_ids"]) == _file_ids(u)]
+    assert complete
+    unit = complete[0]
+    partial = Receipt(sink="s", record_ids=[], artifacts=[f.sha256 for f in unit.files[1:]])
+    action = source.acknowledge(unit, [partial])[-1]
+    assert action["status"] == "skipped"
+    assert unit.files[0].file_id in action["reason"]
+    assert zoom_simulator.inspect()["deleted"] == []
+
+
+def _file_ids(unit: Unit) -> set[str]:
+    return {f.file_id for f in unit.files}
+
+
+def _config(tmp_path: Path, sim) -> Path:
+    lines = [
+        "[ecomms]",
+        'state_dir = ".ecomms"',
+        "[sources.zoom_ecomms]",
+        f'account_id = "{sim.account_id}"',
+        f'client_id = "{sim.client_id}"',
+        'client_secret = { env = "ZOOM_CLIENT_SECRET" }',
+        f'api_base_url = "{sim.api_base_url}"',
+        f'oauth_token_url = "{sim.oauth_token_url}"',
+        f'capture_from = "{sim.capture_from}"',
+        'media = "audio"',
+        "delete_mode = true",
+        "max_attempts = 1",
+        "workers = 1",
+        "[sinks.fake_sink]",
+    ]
+    path = tmp_path / "ecomms.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_pipeline_acknowledges_after_restart_from_the_snapshot(
+    tmp_path, zoom_simulator, listed_meetings
+):
+    sim = zoom_simulator
+    env = dict(
+        os.environ, ECOMMS_EXTRA_PLUGINS="core.testing", ZOOM_CLIENT_SECRET=sim.client_secret
+    )
+    config = _config(tmp_path, sim)
+    listing = listed_files(listed_meetings, sim)
+    first = App(build_host(env), config, env)
+    source, pipeline = first.components.sources["zoom_ecomms"], first.pipeline()
+    units = list(source.pull(None))
+    sim.set_faults(["5xx:1.0"])  # Zoom fails every call after the commits: no acknowledgement
+    assert {pipeline.process(source, unit) for unit in units} == {"committed"}
+    assert sim.inspect()["deleted"] == []
+    blobs = tmp_path / ".ecomms" / "fake-sink-fake_sink" / "blobs"
+    stored = {p.name for p in blobs.iterdir()}
+    expected = {uuid for uuid, files in listing.items() if set(files.values()) <= stored}
+    assert expected and expected != set(listing)
+    # only the meetings whose DELETE failed wait for an acknowledgement
+    assert {unit.key for unit, _ in first.state.unacked("zoom_ecomms")} == expected
+    first.close()
+
+    sim.set_faults([])
+    second = App(build_host(env), config, env)  # a new process: only the state on disk
+    second.run(once=True, only=[])
+    assert second.state.unacked("zoom_ecomms") == []
+    second.close()
+    assert set(sim.inspect()["deleted"]) == expected
