@@ -113,7 +113,13 @@ def write_config(directory: Path, sim: Simulator, live: bool = True) -> Path:
     show_default=True,
     help="Where the config, archive, search store and state go.",
 )
-@click.option("--meetings", default=12, show_default=True, type=click.IntRange(1, 500))
+@click.option(
+    "--meetings",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="Top-level meetings and webinars of the simulated account.",
+)
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the account.")
 @click.option(
     "--keep-running", is_flag=True, help="Keep the simulator serving afterwards (Ctrl-C stops)."
