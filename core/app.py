@@ -1,6 +1,9 @@
 """What the command line works with: settings, host, components and state, built lazily.
 
 The CLI stays thin: each command asks :class:`App` for what it needs and formats the result.
+A command builds only what it uses, and a secret is read only when a component needing it
+is built: ``search``/``show`` build one sink, ``audit verify`` the sinks, ``status`` and
+``dlq list`` nothing but the state; ``check``, ``run`` and ``dlq retry`` build everything.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from core.components import Components, build_components
+from core.components import (
+    Components,
+    build_components,
+    build_sinks,
+    can_search,
+    validate_components,
+)
 from core.config import Settings, find_config, load_settings
 from core.errors import ConfigError, EcommsError, TransientError
 from core.pipeline import PassReport, Pipeline, Progress
@@ -38,6 +47,8 @@ class App:
         self.config_path = find_config(config_path, self.env)
         self._settings: Settings | None = None
         self._components: Components | None = None
+        self._sinks: dict[str, Any] | None = None
+        self._search_sinks: dict[str, Any] | None = None
         self._state: State | None = None
 
     @property
@@ -47,12 +58,27 @@ class App:
             self._settings = load_settings(self.config_path, self.env)
         return self._settings
 
+    def validated_settings(self) -> Settings:
+        """The settings, every enabled section checked against its ``Config`` (no secret read)."""
+        if self._components is None:
+            validate_components(self.settings, self.host)
+        return self.settings
+
     @property
     def components(self) -> Components:
         """Every enabled component, built."""
         if self._components is None:
             self._components = build_components(self.settings, self.host)
         return self._components
+
+    @property
+    def sinks(self) -> dict[str, Any]:
+        """The enabled sinks by instance name; builds no source (reads no source secret)."""
+        if self._components is not None:
+            return self._components.sinks
+        if self._sinks is None:
+            self._sinks = build_sinks(self.settings, self.host)
+        return self._sinks
 
     @property
     def state(self) -> State:
@@ -65,6 +91,9 @@ class App:
         """Close components and the state store."""
         if self._components is not None:
             self._components.close()
+        for partial in (self._sinks, self._search_sinks):
+            for sink in (partial or {}).values():
+                sink.close()
         if self._state is not None:
             self._state.close()
 
@@ -169,8 +198,13 @@ class App:
             return PassReport()
 
     def searchable_sink(self) -> Any:
-        """The first enabled sink (config order) that can search, or ``None``."""
-        for sink in self.components.sinks.values():
-            if hasattr(sink, "search") and hasattr(sink, "get"):
-                return sink
-        return None
+        """The first enabled sink (config order) that can search, or ``None``.
+
+        Only that sink is built (unless everything already is): searching needs neither
+        the sources nor their credentials.
+        """
+        if self._components is not None or self._sinks is not None:
+            return next((s for s in self.sinks.values() if can_search(s)), None)
+        if self._search_sinks is None:
+            self._search_sinks = build_sinks(self.settings, self.host, searchable_only=True)
+        return next(iter(self._search_sinks.values()), None)

@@ -8,7 +8,7 @@ import click
 import msgspec
 
 from core.app import App
-from core.components import declared_attributes
+from core.catalog import attribute_catalog
 
 __all__ = ["attributes", "audit", "dlq", "plugins_command", "status"]
 
@@ -112,7 +112,7 @@ def audit_verify(app: App) -> None:
     for problem in problems:
         click.echo(f"FAIL ledger {problem}")
     failed = len(problems)
-    for name, sink in app.components.sinks.items():
+    for name, sink in app.sinks.items():
         if hasattr(sink, "verify"):
             bad = [f for f in sink.verify() if not f.ok]
             for f in bad:
@@ -145,19 +145,23 @@ def plugins_command(app: App, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--all", "show_all", is_flag=True, help="Every registered component, enabled or not.")
+@click.option("--all", "show_all", is_flag=True, help="Every registered component too.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 def attributes(app: App, show_all: bool, as_json: bool) -> None:
-    """Searchable metadata attributes of the enabled (or --all registered) sources/transformers."""
-    if show_all:
-        specs = declared_attributes(
-            [*app.host.sources().values(), *app.host.transformers().values()]
-        )
-    else:
-        specs = app.components.attributes
+    """Searchable attributes of the configured sources/transformers (--all: every registered).
+
+    Read from the component classes: nothing is built and no secret is needed. Attributes
+    only declared by disabled (or, with --all, unconfigured) components are marked so.
+    """
+    settings = None
+    if not show_all or app.config_path.is_file():
+        settings = app.validated_settings()
+    listed = attribute_catalog(settings, app.host, show_all)
     if as_json:
-        click.echo(json.dumps([msgspec.to_builtins(s) for s in specs], indent=2))
+        click.echo(json.dumps([item.to_builtins() for item in listed], indent=2))
         return
-    for s in specs:
-        click.echo(f"{s.name:<36} {s.type:<12} {s.description}")
+    for item in listed:
+        s = item.spec
+        mark = "" if item.status == "enabled" else f" [{item.status}: {', '.join(item.components)}]"
+        click.echo(f"{s.name:<36} {s.type:<12} {s.description}{mark}")

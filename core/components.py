@@ -1,10 +1,12 @@
-"""Build the enabled component instances of a configuration.
+"""Build the enabled component instances of a configuration, or only what a command needs.
 
 :func:`build_components` resolves each enabled ``[sources|transformers|sinks.NAME]`` section
 to a registered class (a broken or unknown plugin is a :class:`PluginError`), converts its
 options into the class's ``Config`` (errors name the key path) and builds it as
 ``cls(config, context)``. Unit-stage transformers for an enabled source's platform are
 enabled automatically; record-stage transformers only by their own section.
+:func:`build_sinks` builds the sinks alone (read-only commands) and
+:func:`validate_components` checks every section without reading a secret.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from core.plugins import Host
 from core.protocols import Context
 from core.records import AttributeSpec
 
-__all__ = ["Components", "build_components", "declared_attributes", "handles"]
+__all__ = [
+    "Components",
+    "Plan",
+    "build_components",
+    "build_sinks",
+    "can_search",
+    "declared_attributes",
+    "handles",
+    "plan_components",
+    "validate_components",
+]
 
 
 @dataclass
@@ -83,33 +95,97 @@ def _transformers(settings: Settings, host: Host, platforms: set[str]) -> list[t
     return chosen
 
 
-def build_components(settings: Settings, host: Host) -> Components:
-    """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems."""
+@dataclass
+class Plan:
+    """The classes an enabled configuration uses, resolved without building anything."""
+
+    sources: list[tuple[ComponentSection, type]]
+    transformers: list[tuple[ComponentSection, type]]
+    sinks: list[tuple[ComponentSection, type]]
+    attributes: list[AttributeSpec]
+
+    def sections(self) -> list[tuple[ComponentSection, type]]:
+        """Every enabled section (and automatic transformer) with its class."""
+        return [*self.sources, *self.transformers, *self.sinks]
+
+
+def plan_components(settings: Settings, host: Host) -> Plan:
+    """Resolve the enabled sections to classes; reads no secret, builds nothing.
+
+    An unknown or broken plugin is a ``PluginError``; an enabled source whose platform no
+    transformer handles is a ``ConfigError``.
+    """
     sources = _enabled(settings, host, "sources")
     platforms = {cls.platform for _, cls in sources}
     transformers = _transformers(settings, host, platforms)
-    sinks = _enabled(settings, host, "sinks")
     for section, cls in sources:
         if not any(handles(c, cls.platform) for _, c in transformers):
             raise ConfigError(
                 f"{section.key_path}: no transformer handles platform"
                 f" {cls.platform!r}; install the plugin that provides one"
             )
-    configs = {
-        id(s): convert_component(cls.Config, s) for s, cls in [*sources, *transformers, *sinks]
-    }
     attrs = declared_attributes([cls for _, cls in [*sources, *transformers]])
+    return Plan(sources, transformers, _enabled(settings, host, "sinks"), attrs)
 
-    def build(section: ComponentSection, cls: type, category: str) -> Any:
-        context = _context(settings, section.name, category, attrs)
-        return cls(configs[id(section)], context)
 
-    built = Components(attributes=attrs)
-    for section, cls in sources:
-        built.sources[section.name] = build(section, cls, "sources")
-    for section, cls in transformers:
+def validate_components(settings: Settings, host: Host) -> Plan:
+    """Check every enabled section's options against its ``Config`` without reading secrets.
+
+    Unknown keys and wrong types are ``ConfigError`` naming the key path, as when building;
+    an unset secret variable is not an error here (only building reads it).
+    """
+    plan = plan_components(settings, host)
+    for section, cls in plan.sections():
+        convert_component(cls.Config, section, resolve=False)
+    return plan
+
+
+def _build(
+    settings: Settings, plan: Plan, section: ComponentSection, cls: type, config: Any
+) -> Any:
+    context = _context(settings, section.name, section.category, plan.attributes)
+    return cls(config, context)
+
+
+def build_components(settings: Settings, host: Host) -> Components:
+    """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems.
+
+    Every secret of every enabled section is read here: a missing variable is an error.
+    """
+    plan = plan_components(settings, host)
+    configs = {id(s): convert_component(cls.Config, s) for s, cls in plan.sections()}
+    built = Components(attributes=plan.attributes)
+    for section, cls in plan.sources:
+        built.sources[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+    for section, cls in plan.transformers:
         target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
-        target.append(build(section, cls, "transformers"))
-    for section, cls in sinks:
-        built.sinks[section.name] = build(section, cls, "sinks")
+        target.append(_build(settings, plan, section, cls, configs[id(section)]))
+    for section, cls in plan.sinks:
+        built.sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
     return built
+
+
+def can_search(cls: Any) -> bool:
+    """Whether a sink class (or instance) answers ``search`` and ``get``."""
+    return hasattr(cls, "search") and hasattr(cls, "get")
+
+
+def build_sinks(settings: Settings, host: Host, searchable_only: bool = False) -> dict[str, Any]:
+    """Build the enabled sinks only (the first one that can search with ``searchable_only``).
+
+    The other sections are validated without reading their secrets; sources and
+    transformers are not built, so their credentials are never needed.
+    """
+    plan = validate_components(settings, host)
+    chosen = [(s, cls) for s, cls in plan.sinks if can_search(cls) or not searchable_only]
+    chosen = chosen[:1] if searchable_only else chosen
+    configs = {id(s): convert_component(cls.Config, s) for s, cls in chosen}
+    sinks: dict[str, Any] = {}
+    try:
+        for section, cls in chosen:
+            sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+    except BaseException:
+        for sink in sinks.values():
+            sink.close()
+        raise
+    return sinks

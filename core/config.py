@@ -5,7 +5,9 @@ The file is ``--config FILE``, else ``$ECOMMS_CONFIG``, else ``./ecomms.toml``. 
 ``[transformers.NAME]`` and ``[sinks.NAME]``: component instances with optional ``plugin``
 (defaults to NAME) and ``enabled`` (default true) keys; the rest of a table becomes the
 component's own msgspec ``Config`` (see :func:`convert_component`). A value
-``{ env = "VAR" }`` is read from the environment as a :class:`Secret`.
+``{ env = "VAR" }`` is kept as a :class:`SecretRef` when the file loads and read from the
+environment, as a :class:`Secret`, only when a component that needs it is built: commands
+that only read the archive never need the capture credentials.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from typing import Any
 import msgspec
 
 from core.errors import ConfigError
+from core.secrets import PLACEHOLDER, Secret, SecretRef
 
 __all__ = [
     "CATEGORIES",
     "ComponentSection",
     "HostSettings",
     "Secret",
+    "SecretRef",
     "Settings",
     "convert_component",
     "find_config",
@@ -34,35 +38,6 @@ __all__ = [
 
 CATEGORIES = ("sources", "transformers", "sinks")
 _ENV_PREFIX = "ECOMMS__"
-
-
-class Secret:
-    """A secret value (password, client secret) that never shows itself.
-
-    ``str()``, ``repr()`` and encoding all print ``***``; call :meth:`reveal` at the one
-    place the value is sent (an auth header). In TOML a secret is written as
-    ``{ env = "VARIABLE" }`` and resolved from the environment when the config loads.
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """Return the secret value itself; never log or store the result."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(("Secret", self._value))
 
 
 class HostSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -83,7 +58,11 @@ class HostSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class ComponentSection(msgspec.Struct, kw_only=True):
-    """One ``[CATEGORY.NAME]`` table: instance name, plugin component name, options."""
+    """One ``[CATEGORY.NAME]`` table: instance name, plugin component name, options.
+
+    ``options`` holds secrets as unresolved :class:`SecretRef` values; read them through
+    :func:`convert_component`.
+    """
 
     category: str
     name: str
@@ -124,7 +103,10 @@ def find_config(explicit: str | Path | None, env: Mapping[str, str] | None = Non
 
 
 def load_settings(path: Path, env: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the config file, apply environment overrides and resolve secrets."""
+    """Read and validate the config file and apply environment overrides.
+
+    Secrets stay :class:`SecretRef` references until a component needing them is built.
+    """
     env = os.environ if env is None else env
     if not path.is_file():
         raise ConfigError(
@@ -169,22 +151,30 @@ def _section(category: str, name: str, body: Any, env: Mapping[str, str]) -> Com
         raise ConfigError(f"{where}.plugin: expected str, got {type(plugin).__name__}")
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}.enabled: expected bool, got {type(enabled).__name__}")
-    options = _resolve_secrets(options, where, env)
+    options = _secret_refs(options, where, env)
     return ComponentSection(
         category=category, name=name, plugin=plugin, enabled=enabled, options=options
     )
 
 
-def _resolve_secrets(value: Any, where: str, env: Mapping[str, str]) -> Any:
+def _secret_refs(value: Any, where: str, env: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
         if set(value) == {"env"} and isinstance(value["env"], str):
-            var = value["env"]
-            if var not in env:
-                raise ConfigError(f"{where}: environment variable {var} is not set", variable=var)
-            return Secret(env[var])
-        return {k: _resolve_secrets(v, f"{where}.{k}", env) for k, v in value.items()}
+            return SecretRef(value["env"], where, env)
+        return {k: _secret_refs(v, f"{where}.{k}", env) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve_secrets(v, f"{where}[{i}]", env) for i, v in enumerate(value)]
+        return [_secret_refs(v, f"{where}[{i}]", env) for i, v in enumerate(value)]
+    return value
+
+
+def _with_secrets(value: Any, resolve: bool) -> Any:
+    """``value`` with every :class:`SecretRef` resolved (or replaced by a placeholder)."""
+    if isinstance(value, SecretRef):
+        return value.resolve() if resolve else PLACEHOLDER
+    if isinstance(value, dict):
+        return {k: _with_secrets(v, resolve) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_secrets(v, resolve) for v in value]
     return value
 
 
@@ -252,6 +242,11 @@ def _explain(message: str, where: str) -> str:
     return f"{where}{path}: {msg[0].lower()}{msg[1:]}"
 
 
-def convert_component(config_cls: type, section: ComponentSection) -> Any:
-    """Build a component's ``Config`` from its section; errors name the full key path."""
-    return _convert(section.options, config_cls, section.key_path)
+def convert_component(config_cls: type, section: ComponentSection, resolve: bool = True) -> Any:
+    """Build a component's ``Config`` from its section; errors name the full key path.
+
+    Secrets are read from the environment first (a missing variable is a ``ConfigError``
+    naming it). ``resolve=False`` only validates: every secret is a placeholder that reads
+    no variable, and the result must not be used to build the component.
+    """
+    return _convert(_with_secrets(section.options, resolve), config_cls, section.key_path)

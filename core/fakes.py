@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
+from core.config import Secret
 from core.errors import PayloadError
 from core.protocols import Context, Failure, Finding, Receipt, SpooledFile, Unit
 from core.records import Artifact, AttributeSpec, ChatRecord, MeetingRecord, Record, record_id
@@ -86,6 +87,7 @@ class FakeSource:
         gaps: dict[str, list[str]] = {}
         units_file: str = ""
         wake_file: str = ""
+        token: Secret | None = None  # a capture credential: read-only commands never need it
 
     def __init__(self, config: FakeSource.Config, context: Context) -> None:
         self.config = config

@@ -49,7 +49,6 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lookback_hours: float = 24.0
     window_days: int = 7
     page_size: int = 300
-    poll_interval_seconds: float = 300.0
     timeout_seconds: float = 60.0
     max_attempts: int = 6
     download_attempts: int = 3

@@ -6,6 +6,12 @@ store) and the policies transformer, runs one full capture through the real host
 code path as ``ecomms --config DIR/ecomms.toml run --once``), then prints what was captured
 and a few example searches with the commands to run more. Re-running on the same ``DIR``
 is safe: already captured meetings are skipped, nothing is duplicated.
+
+The config keeps its source enabled and its secret as ``{ env = "ECOMMS_DEMO_ZOOM_SECRET" }``
+(set for the demo's own run only). The printed follow-up commands read only the archive,
+the search store and the state, so they need neither the variable nor the simulator; a
+later ``run`` fails with one line naming the unset variable (or, with it set, the
+unreachable simulator).
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ path = "archive"
 path = "search.db"
 """
 
-LIVE_SOURCE = """\
+SOURCE_OPTIONS = """\
 account_id = "{account_id}"
 client_id = "{client_id}"
 client_secret = {{ env = "{variable}" }}
@@ -73,26 +79,15 @@ api_base_url = "{api_base_url}"
 oauth_token_url = "{oauth_token_url}"
 """
 
-# After the capture the simulator is gone: the source is disabled and names no secret, so
-# search, show, status and audit work without any environment variable.
-DONE_SOURCE = """\
-# The demo's simulator has stopped, so this source is disabled; `ecomms demo` re-enables it.
-enabled = false
-account_id = "{account_id}"
-client_id = "{client_id}"
-media = "audio"
-"""
 
-
-def write_config(directory: Path, sim: Simulator, live: bool = True) -> Path:
+def write_config(directory: Path, sim: Simulator) -> Path:
     """Write ``directory/ecomms.toml`` for ``sim``; return its path.
 
-    ``live``: the source captures from the running simulator, its secret read from
-    :data:`SECRET_VARIABLE`; otherwise the source is disabled (search and audit only).
+    The source's secret is read from :data:`SECRET_VARIABLE`, never written to the file.
     """
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "ecomms.toml"
-    source = (LIVE_SOURCE if live else DONE_SOURCE).format(
+    source = SOURCE_OPTIONS.format(
         account_id=sim.account_id,
         client_id=sim.client_id,
         variable=SECRET_VARIABLE,
@@ -154,7 +149,6 @@ def demo_command(app: App, directory: Path, meetings: int, seed: int, keep_runni
             _wait_forever()
     finally:
         sim.stop()
-        write_config(directory, sim, live=False)
     _next_steps(config, directory, example)
 
 
@@ -234,13 +228,15 @@ def _next_steps(config: Path, directory: Path, example: str) -> None:
         "search --min-risk 50 --json",
         f"show {example}",
         "status",
+        "dlq list",
         "audit verify",
-        "attributes --all",
+        "attributes",
     ):
         click.echo(f"  {base} {command}")
+    again = f"ecomms demo --dir {shlex.quote(str(directory))}"
     click.echo(
-        f"Everything lives in {directory}; `ecomms demo --dir {shlex.quote(str(directory))}`"
-        " again is safe (nothing is duplicated)."
+        f"Everything lives in {directory}. To capture again run `{again}` (safe: nothing is"
+        f" duplicated); `{base} run` needs the simulator and {SECRET_VARIABLE}."
     )
 
 

@@ -202,8 +202,10 @@ def test_run_without_sink_is_refused(tmp_path: Path) -> None:
 
 
 def test_attributes_all_lists_registered_components(tmp_path: Path) -> None:
-    """--all lists attributes of every registered source, enabled or not."""
+    """A disabled source's attributes are listed, marked; --all lists every registered one."""
     (tmp_path / "ecomms.toml").write_text("[sources.fake]\nenabled = false\n")
-    assert ecomms(tmp_path, "attributes").stdout == ""
+    assert "[disabled: sources.fake]" in ecomms(tmp_path, "attributes").stdout
     listed = ecomms(tmp_path, "attributes", "--all").stdout
     assert "FakeUnitKey" in listed and "keyword" in listed
+    outside = ecomms(tmp_path.parent, "attributes", "--all").stdout  # no config file here
+    assert "FakeUnitKey" in outside and "[not configured: sources.fake]" in outside

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from plugins.zoom_ecomms.demo import SECRET_VARIABLE
 from plugins.zoom_ecomms.simulator import SimulatorConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,6 +147,53 @@ def test_the_printed_summary_matches_what_the_stores_hold(demo: tuple[Path, str]
     assert record_id, stdout
     shown = ecomms(directory, "--config", str(config), "show", record_id[1])
     assert shown.returncode == 0 and record_id[1] in shown.stdout, shown.stderr
+
+
+def _printed_commands(stdout: str) -> list[list[str]]:
+    block = stdout.split("\nTry more", 1)[1].split("\nEverything lives in", 1)[0]
+    return [shlex.split(line) for line in block.splitlines() if line.startswith("  ecomms ")]
+
+
+def test_the_printed_follow_up_commands_run_as_printed_without_the_secret(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Each printed command, in a fresh shell elsewhere without the secret variable: exit 0."""
+    directory, stdout = demo
+    commands = _printed_commands(stdout)
+    assert {c[3] for c in commands} >= {"search", "show", "status", "audit", "attributes"}
+    assert SECRET_VARIABLE not in _env()
+    outputs = {}
+    for command in commands:
+        assert command[:3] == ["ecomms", "--config", str(directory / "ecomms.toml")], command
+        done = ecomms(tmp_path, *command[1:])
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        outputs[" ".join(command[3:])] = done.stdout
+    listed = outputs["attributes"].splitlines()
+    assert {line.split()[0] for line in listed} >= set(ATTRIBUTES)
+    assert not [line for line in listed if "[disabled" in line]
+    assert "ok   ledger" in outputs["audit verify"]
+
+
+def test_run_after_the_demo_fails_only_for_the_secret_or_the_stopped_simulator(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The source stays enabled: ``run`` names the unset variable, else the unreachable API."""
+    directory, _ = demo
+    config = str(directory / "ecomms.toml")
+    assert 'client_secret = { env = "ECOMMS_DEMO_ZOOM_SECRET" }' in Path(config).read_text()
+    before = ecomms(tmp_path, "--config", config, "status", "--json").stdout
+    unset = ecomms(tmp_path, "--config", config, "run", "--once")
+    assert unset.returncode == 2
+    assert unset.stderr.strip().splitlines() == [
+        "error: sources.zoom_ecomms.client_secret: environment variable"
+        f" {SECRET_VARIABLE} is not set (variable={SECRET_VARIABLE})"
+    ]
+    secret = {SECRET_VARIABLE: SimulatorConfig().client_secret}
+    gone = ecomms(tmp_path, "--config", config, "run", "--once", env=secret)
+    assert gone.returncode == 1 and "Traceback" not in gone.stderr
+    assert "FAIL sources.zoom_ecomms credentials" in gone.stdout
+    assert "cannot reach" in gone.stdout
+    assert ecomms(tmp_path, "--config", config, "status", "--json").stdout == before
 
 
 def _search_values(value: Any) -> list[str]:

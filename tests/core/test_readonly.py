@@ -1,0 +1,167 @@
+"""Read-only commands work without the capture credentials; capture commands need them.
+
+A compliance reviewer searches the archive without holding the source's secret: secrets are
+read only when a component that needs them is built.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from core.config import Secret, SecretRef, convert_component, settings_from_dict
+from core.errors import ConfigError
+from tests.core.hosthelp import ecomms
+
+SOURCE_VAR = "ECOMMS_TEST_SOURCE_SECRET"
+SINK_VAR = "ECOMMS_TEST_SINK_SECRET"
+VALUE = "capture-Credential-that-must-never-show"
+
+CONFIG = """
+[sources.fake]
+units = 3
+token = {{ env = "{var}" }}
+{extra}
+[sinks.a]
+plugin = "fake_sink"
+path = "store-a"
+{sinks}
+"""
+MISSING = f"sources.fake.token: environment variable {SOURCE_VAR} is not set"
+
+
+def _write(tmp_path: Path, extra: str = "", sinks: str = "") -> None:
+    (tmp_path / "ecomms.toml").write_text(CONFIG.format(var=SOURCE_VAR, extra=extra, sinks=sinks))
+
+
+@pytest.fixture
+def captured(tmp_path: Path) -> Path:
+    """A directory whose config names an unset source secret, captured once with it set."""
+    _write(tmp_path)
+    done = ecomms(tmp_path, "run", "--once", env={SOURCE_VAR: VALUE})
+    assert done.returncode == 0, done.stderr
+    return tmp_path
+
+
+def test_reviewer_commands_work_without_the_source_secret(captured: Path) -> None:
+    """search, show, status, dlq list, audit verify and attributes: exit 0, real answers."""
+    found = ecomms(captured, "search", "--json", "--limit", "100")
+    assert found.returncode == 0, found.stderr
+    records = [json.loads(line) for line in found.stdout.splitlines()]
+    assert len({r["id"] for r in records}) == len(records)
+    assert {r["attributes"]["FakeUnitKey"] for r in records} == {
+        "u0001",
+        "u0002",
+        "u0003",
+    }
+    shown = ecomms(captured, "show", records[0]["id"], "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == records[0]["id"]
+    status = ecomms(captured, "status", "--json")
+    assert status.returncode == 0 and json.loads(status.stdout)[0]["committed"] == 3
+    dead = ecomms(captured, "dlq", "list")
+    assert dead.returncode == 0 and "empty" in dead.stdout
+    audit = ecomms(captured, "audit", "verify")
+    assert audit.returncode == 0 and "ok   sink a verified" in audit.stdout, audit.stdout
+    attrs = ecomms(captured, "attributes", "--json")
+    assert attrs.returncode == 0
+    assert {a["name"] for a in json.loads(attrs.stdout)} == {"FakeUnitKey", "FakeIndex"}
+
+
+@pytest.mark.parametrize(
+    "args", [("check",), ("run", "--once"), ("dlq", "retry", "--all")], ids=" ".join
+)
+def test_capture_commands_name_the_missing_variable(captured: Path, args: tuple[str, ...]) -> None:
+    """check, run and dlq retry build the source: one line naming variable and key, exit 2."""
+    before = ecomms(captured, "status", "--json").stdout
+    done = ecomms(captured, *args)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: {MISSING} (variable={SOURCE_VAR})"]
+    assert ecomms(captured, "status", "--json").stdout == before
+
+
+def test_only_the_sinks_a_command_builds_need_their_secrets(captured: Path) -> None:
+    """search builds the first searchable sink only; audit verify builds every sink."""
+    _write(captured, sinks=f'[sinks.b]\nplugin = "fake_sink"\ntoken = {{ env = "{SINK_VAR}" }}')
+    assert ecomms(captured, "search", "--json").returncode == 0
+    audit = ecomms(captured, "audit", "verify")
+    assert audit.returncode == 2
+    assert f"sinks.b.token: environment variable {SINK_VAR} is not set" in audit.stderr
+    assert ecomms(captured, "audit", "verify", env={SINK_VAR: "x"}).returncode == 0
+
+
+def test_without_the_secret_the_file_is_still_checked_strictly(captured: Path) -> None:
+    """Unknown keys and wrong types in any section are reported, secret or not."""
+    _write(captured, extra="unitz = 3")
+    for args in (("search",), ("show", "x"), ("audit", "verify"), ("attributes",)):
+        done = ecomms(captured, *args)
+        assert done.returncode == 2, args
+        assert done.stderr.startswith("error: sources.fake.unitz: unknown key"), done.stderr
+    _write(
+        captured, sinks=f'[sinks.b]\nplugin = "fake_sink"\nfail_after = {{ env = "{SINK_VAR}" }}'
+    )
+    typed = ecomms(captured, "search")
+    assert typed.returncode == 2
+    assert "sinks.b.fail_after: expected int, got Secret" in typed.stderr
+
+
+def test_the_secret_value_never_shows(captured: Path) -> None:
+    """With the variable set, no command's output and no stored file holds its value."""
+    env = {SOURCE_VAR: VALUE, "ECOMMS_TRACE_HOOKS": "1"}
+    outputs = [
+        ecomms(captured, "--log-level", "DEBUG", *args, env=env)
+        for args in (
+            ("check",),
+            ("run", "--once"),
+            ("search", "--json"),
+            ("status", "--json"),
+            ("audit", "verify"),
+            ("attributes", "--all"),
+        )
+    ]
+    assert [r.returncode for r in outputs] == [0] * 6, [r.stderr for r in outputs]
+    for result in outputs:
+        assert VALUE not in result.stdout + result.stderr
+    for path in (p for p in captured.rglob("*") if p.is_file() and p.name != "ecomms.toml"):
+        assert VALUE.encode() not in path.read_bytes(), path
+
+
+def test_a_secret_reference_is_resolved_only_on_conversion(tmp_path: Path) -> None:
+    """Loading keeps the reference; validation uses no value; building reads the variable."""
+    env: dict[str, str] = {}
+    settings = settings_from_dict({"sinks": {"x": {"token": {"env": "T"}}}}, tmp_path, env)
+    ref = settings.sinks[0].options["token"]
+    assert isinstance(ref, SecretRef) and repr(ref) == "SecretRef(env='T')"
+
+    class Conf(msgspec.Struct, forbid_unknown_fields=True):
+        token: Secret
+
+    assert isinstance(convert_component(Conf, settings.sinks[0], resolve=False).token, Secret)
+    with pytest.raises(ConfigError, match=r"sinks\.x\.token: environment variable T is not set"):
+        convert_component(Conf, settings.sinks[0])
+    env["T"] = VALUE
+    assert convert_component(Conf, settings.sinks[0]).token.reveal() == VALUE
+
+
+def test_attributes_lists_disabled_components_marked(tmp_path: Path) -> None:
+    """A disabled source's attributes are listed and marked; --all adds unconfigured ones."""
+    (tmp_path / "ecomms.toml").write_text(
+        f'[sources.fake]\nenabled = false\ntoken = {{ env = "{SOURCE_VAR}" }}\n'
+    )
+    text = ecomms(tmp_path, "attributes")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert len(lines) == 2 and all(line.endswith("[disabled: sources.fake]") for line in lines)
+    listed = json.loads(ecomms(tmp_path, "attributes", "--json").stdout)
+    assert {(a["name"], a["status"]) for a in listed} == {
+        ("FakeUnitKey", "disabled"),
+        ("FakeIndex", "disabled"),
+    }
+    assert listed[0]["components"] == ["sources.fake"]
+    (tmp_path / "ecomms.toml").write_text("[sinks.a]\nplugin = 'fake_sink'\n")
+    assert ecomms(tmp_path, "attributes").stdout == ""
+    every = json.loads(ecomms(tmp_path, "attributes", "--all", "--json").stdout)
+    fake = next(a for a in every if a["name"] == "FakeUnitKey")
+    assert fake["status"] == "not configured" and fake["components"] == ["sources.fake"]
