@@ -19,7 +19,7 @@ __all__ = ["opensearch_group"]
 
 def _sink(ctx: click.Context, name: str) -> OpenSearchSink:
     app: Any = ctx.find_root().obj
-    sinks = {n: s for n, s in app.components.sinks.items() if isinstance(s, OpenSearchSink)}
+    sinks = {n: s for n, s in app.sinks.items() if isinstance(s, OpenSearchSink)}
     if not sinks:
         raise ConfigError("no opensearch sink is enabled; add a [sinks.opensearch] section")
     if name:

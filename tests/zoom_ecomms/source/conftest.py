@@ -9,29 +9,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.config import Secret
 from core.protocols import Context, Receipt, Unit
-from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.source import ZoomSource
+from tests.fixtures.zoom_simulator import zoom_source_config
 
 FMT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def source_config(sim, **overrides) -> ZoomConfig:
-    """A config capturing everything the simulated account has."""
-    options = dict(
-        account_id=sim.account_id,
-        client_id=sim.client_id,
-        client_secret=Secret(sim.client_secret),
-        api_base_url=sim.api_base_url,
-        oauth_token_url=sim.oauth_token_url,
-        capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
-        media="video",
-        plan="business",
-        download_attempts=3,
-    )
-    options.update(overrides)
-    return ZoomConfig(**options)
+# what the source tests capture unless they say otherwise: everything, video included
+DEFAULTS: dict[str, object] = dict(media="video", plan="business", download_attempts=3)
 
 
 @pytest.fixture
@@ -43,7 +29,7 @@ def make_source(tmp_path: Path):
         context = Context(
             name=name, state_dir=tmp_path / "state", spool_dir=tmp_path / "spool" / name
         )
-        source = ZoomSource(source_config(sim, **overrides), context)
+        source = ZoomSource(zoom_source_config(sim, **{**DEFAULTS, **overrides}), context)
         built.append(source)
         return source
 

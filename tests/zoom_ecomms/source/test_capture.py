@@ -3,49 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from urllib.parse import quote
 
-import httpx
-
 from core.protocols import Unit
-
-
-def listed(sim) -> dict[str, dict]:
-    """Every archived meeting the simulator lists, by uuid (via its own HTTP API)."""
-    token = httpx.post(
-        sim.oauth_token_url,
-        data={"grant_type": "account_credentials", "account_id": sim.account_id},
-        auth=(sim.client_id, sim.client_secret),
-    ).json()["access_token"]
-    meetings: dict[str, dict] = {}
-    start = datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00"))
-    for week in range(4):
-        page = httpx.get(
-            f"{sim.api_base_url}/archive_files",
-            params={
-                "from": (start + timedelta(days=7 * week)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "to": (start + timedelta(days=7 * week + 7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "page_size": 300,
-                "query_date_type": "meeting_start_time",
-            },
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()
-        for meeting in page["meetings"]:
-            meetings[meeting["uuid"]] = meeting
-    return meetings
 
 
 def by_key(units: list[Unit]) -> dict[str, Unit]:
     return {u.key: u for u in units}
 
 
-def test_every_completed_meeting_is_captured_and_verified(zoom_simulator, make_source, file_digest):
+def test_every_completed_meeting_is_captured_and_verified(
+    zoom_simulator, make_source, file_digest, listed_meetings
+):
     source = make_source(zoom_simulator)
     units = list(source.pull(None))
     assert units and all(u.failure is None for u in units)
     assert len({u.key for u in units}) == len(units)
-    expected = {uuid for uuid, m in listed(zoom_simulator).items() if m["status"] == "completed"}
+    expected = {
+        uuid for uuid, m in listed_meetings(zoom_simulator).items() if m["status"] == "completed"
+    }
     assert {u.key for u in units} == expected
     for unit in units:
         assert unit.platform == "zoom" and unit.source == "zoom_ecomms"

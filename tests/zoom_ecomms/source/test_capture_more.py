@@ -10,6 +10,8 @@ from core.errors import ConfigError
 from core.protocols import Context
 from core.testing import SourceContract
 from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+from plugins.zoom_ecomms.source import ZoomSource
+from tests.fixtures.zoom_simulator import zoom_source_config
 
 
 def test_groups_filter_by_name(zoom_simulator, make_source):
@@ -84,20 +86,4 @@ class TestZoomSourceContract(SourceContract):
             yield
 
     def make_source(self, tmp_path: Path, context: Context):
-        from datetime import datetime
-
-        from core.config import Secret
-        from plugins.zoom_ecomms.config import ZoomConfig
-        from plugins.zoom_ecomms.source import ZoomSource
-
-        sim = self.sim
-        config = ZoomConfig(
-            account_id=sim.account_id,
-            client_id=sim.client_id,
-            client_secret=Secret(sim.client_secret),
-            api_base_url=sim.api_base_url,
-            oauth_token_url=sim.oauth_token_url,
-            media="audio",
-            capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
-        )
-        return ZoomSource(config, context)
+        return ZoomSource(zoom_source_config(self.sim, media="audio"), context)

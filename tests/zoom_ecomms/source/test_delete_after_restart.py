@@ -12,6 +12,7 @@ import msgspec
 from core.app import App
 from core.plugins import build_host
 from core.protocols import Receipt, Unit
+from tests.fixtures.zoom_simulator import zoom_source_toml
 
 
 def listed_files(listed_meetings, sim) -> dict[str, dict[str, str]]:
@@ -61,24 +62,9 @@ def _file_ids(unit: Unit) -> set[str]:
 
 
 def _config(tmp_path: Path, sim) -> Path:
-    lines = [
-        "[ecomms]",
-        'state_dir = ".ecomms"',
-        "[sources.zoom_ecomms]",
-        f'account_id = "{sim.account_id}"',
-        f'client_id = "{sim.client_id}"',
-        'client_secret = { env = "ZOOM_CLIENT_SECRET" }',
-        f'api_base_url = "{sim.api_base_url}"',
-        f'oauth_token_url = "{sim.oauth_token_url}"',
-        f'capture_from = "{sim.capture_from}"',
-        'media = "audio"',
-        "delete_mode = true",
-        "max_attempts = 1",
-        "workers = 1",
-        "[sinks.fake_sink]",
-    ]
+    source = zoom_source_toml(sim, media="audio", delete_mode=True, max_attempts=1, workers=1)
     path = tmp_path / "ecomms.toml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text('[ecomms]\nstate_dir = ".ecomms"\n' + source + "[sinks.fake_sink]\n")
     return path
 
 

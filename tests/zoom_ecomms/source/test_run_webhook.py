@@ -7,13 +7,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-ECOMMS = str(Path(sys.executable).with_name("ecomms"))
+from tests.fixtures.zoom_simulator import ECOMMS, zoom_source_toml
 
 
 def _free_port() -> int:
@@ -23,24 +22,15 @@ def _free_port() -> int:
 
 
 def _config(tmp_path: Path, sim, port: int) -> Path:
-    lines = [
-        "[ecomms]",
-        'state_dir = ".ecomms"',
-        "poll_interval = 600",
-        "[sources.zoom_ecomms]",
-        'display_name = "Zoom - Test"',
-        f'account_id = "{sim.account_id}"',
-        f'client_id = "{sim.client_id}"',
-        'client_secret = { env = "ZOOM_CLIENT_SECRET" }',
-        f'api_base_url = "{sim.api_base_url}"',
-        f'oauth_token_url = "{sim.oauth_token_url}"',
-        f'capture_from = "{sim.capture_from}"',
-        'webhook_secret = { env = "ZOOM_WEBHOOK_SECRET" }',
-        f"webhook_port = {port}",
-        "[sinks.fake_sink]",
-    ]
+    source = zoom_source_toml(
+        sim,
+        display_name="Zoom - Test",
+        webhook_secret={"env": "ZOOM_WEBHOOK_SECRET"},
+        webhook_port=port,
+    )
     path = tmp_path / "ecomms.toml"
-    path.write_text("\n".join(lines) + "\n")
+    text = '[ecomms]\nstate_dir = ".ecomms"\npoll_interval = 600\n' + source + "[sinks.fake_sink]\n"
+    path.write_text(text)
     return path
 
 

@@ -4,33 +4,23 @@ source captures from a running simulator becomes complete records."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
 import pytest
 
-from core.config import Secret
 from core.protocols import Context, Unit
 from core.records import ChatRecord, record_id
-from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.source import ZoomSource
 from plugins.zoom_ecomms.transform import ATTRIBUTES, build_records
+from tests.fixtures.zoom_simulator import zoom_source_config
 
 
 @pytest.fixture
 def units(zoom_simulator, tmp_path: Path) -> Iterator[list[Unit]]:
     sim = zoom_simulator
     sim.complete_processing()
-    config = ZoomConfig(
-        account_id=sim.account_id,
-        client_id=sim.client_id,
-        client_secret=Secret(sim.client_secret),
-        api_base_url=sim.api_base_url,
-        oauth_token_url=sim.oauth_token_url,
-        capture_from=datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00")),
-        media="video",
-    )
+    config = zoom_source_config(sim, media="video")
     context = Context(
         name="zoom_ecomms", state_dir=tmp_path / "state", spool_dir=tmp_path / "spool"
     )
