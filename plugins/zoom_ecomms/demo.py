@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -144,7 +146,7 @@ def demo_command(app: App, directory: Path, meetings: int, seed: int, keep_runni
             click.echo(
                 f"  to capture from it: set {SECRET_VARIABLE} to its client secret (the"
                 " simulator's default, printed by `ecomms zoom simulator`), then"
-                f" ecomms --config {shlex.quote(str(config))} run --once"
+                f" {_program()} --config {shlex.quote(str(config))} run --once"
             )
             _wait_forever()
     finally:
@@ -220,7 +222,7 @@ def _example(sink: Any, label: str, args: tuple[str, ...], query: Query) -> str:
 
 
 def _next_steps(config: Path, directory: Path, example: str) -> None:
-    base = f"ecomms --config {shlex.quote(str(config))}"
+    base = f"{_program()} --config {shlex.quote(str(config))}"
     click.echo("\nTry more (these read only the archive, the search store and the state):")
     for command in (
         "search 'term sheet'",
@@ -233,11 +235,26 @@ def _next_steps(config: Path, directory: Path, example: str) -> None:
         "attributes",
     ):
         click.echo(f"  {base} {command}")
-    again = f"ecomms demo --dir {shlex.quote(str(directory))}"
+    again = f"{_program()} demo --dir {shlex.quote(str(directory))}"
     click.echo(
         f"Everything lives in {directory}. To capture again run `{again}` (safe: nothing is"
         f" duplicated); `{base} run` needs the simulator and {SECRET_VARIABLE}."
     )
+
+
+def _program() -> str:
+    """The ecomms command as the user typed it, so printed commands run as printed.
+
+    ``ecomms`` when that is what the shell finds, else the path used (e.g. ``.venv/bin/ecomms``
+    from a virtual environment that is not activated), else ``python -m core``.
+    """
+    typed = sys.argv[0]
+    if os.path.basename(typed) == "ecomms":
+        found = shutil.which("ecomms")
+        if found and os.path.realpath(found) == os.path.realpath(typed):
+            return "ecomms"
+        return shlex.quote(typed)
+    return f"{shlex.quote(sys.executable)} -m core"
 
 
 def _wait_forever() -> None:
