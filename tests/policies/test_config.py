@@ -10,6 +10,9 @@ from core.errors import ConfigError
 from core.records import SummaryRecord
 
 RISKY = "I guarantee you 20% returns, and my password is Falcon!2026"
+# a rule in a category no pack declares
+GOSSIP = {"id": "acme.x", "kind": "lexicon", "category": "gossip", "weight": 0.5,
+          "phrases": ["rumour"]}  # fmt: skip
 
 
 def summary(text: str) -> SummaryRecord:
@@ -38,28 +41,14 @@ def test_invalid_regex_names_rule_and_regex_error(transformer):
 
 
 def test_unknown_category_names_rule_and_known_categories(transformer):
-    rule = {
-        "id": "acme.x",
-        "kind": "lexicon",
-        "category": "gossip",
-        "weight": 0.5,
-        "phrases": ["rumour"],
-    }
     with pytest.raises(ConfigError) as err:
-        transformer(rules=[rule])
+        transformer(rules=[GOSSIP])
     line = err.value.one_line()
     assert "acme.x" in line and "gossip" in line and "promissory" in line
 
 
 def test_declared_category_is_accepted(transformer):
-    rule = {
-        "id": "acme.x",
-        "kind": "lexicon",
-        "category": "gossip",
-        "weight": 0.5,
-        "phrases": ["rumour"],
-    }
-    t = transformer(rules=[rule], categories=["gossip"], packs=[])
+    t = transformer(rules=[GOSSIP], categories=["gossip"], packs=[])
     assert t.assess(summary("Just a rumour")).categories == ["gossip"]
 
 

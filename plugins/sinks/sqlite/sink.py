@@ -68,18 +68,9 @@ class SqliteSink:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.execute("ROLLBACK")
         except (sqlite3.Error, OSError, SinkUnavailable) as exc:
-            return [
-                Finding(
-                    component=self.context.name,
-                    check="writable",
-                    ok=False,
-                    detail=f"{self.path}: {exc}",
-                    action="fix the path or permissions, or stop the other writer",
-                )
-            ]
-        return [
-            Finding(component=self.context.name, check="writable", ok=True, detail=str(self.path))
-        ]
+            action = "fix the path or permissions, or stop the other writer"
+            return [self._finding("writable", False, f"{self.path}: {exc}", action)]
+        return [self._finding("writable", True, str(self.path))]
 
     def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
         """Upsert ``records`` by id in one durable transaction (artifact bytes are not kept)."""
@@ -154,15 +145,9 @@ class SqliteSink:
     def verify(self) -> list[Finding]:
         """Run SQLite's and FTS5's integrity checks (the archive of record is elsewhere)."""
         if self._conn is None and not self.path.exists():
-            return [
-                Finding(
-                    component=self.context.name,
-                    check="integrity",
-                    ok=False,
-                    detail=f"{self.path}: no search store at this path",
-                    action="check [sinks.sqlite] path (relative to the config file's directory)",
-                )
-            ]
+            detail = f"{self.path}: no search store at this path"
+            action = "check [sinks.sqlite] path (relative to the config file's directory)"
+            return [self._finding("integrity", False, detail, action)]
         with self._lock:
             conn = self._connection(create=False)
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -174,13 +159,14 @@ class SqliteSink:
         ok = result == "ok" and fts_ok
         detail = f"{self.path}: database {result}, full-text index {'ok' if fts_ok else 'bad'}"
         action = "" if ok else "rebuild the search store by replaying the archive of record"
-        return [
-            Finding(
-                component=self.context.name, check="integrity", ok=ok, detail=detail, action=action
-            )
-        ]
+        return [self._finding("integrity", ok, detail, action)]
 
     # --- internals ------------------------------------------------------------------------
+
+    def _finding(self, check: str, ok: bool, detail: str, action: str = "") -> Finding:
+        return Finding(
+            component=self.context.name, check=check, ok=ok, detail=detail, action=action
+        )
 
     def _connection(self, create: bool = True) -> sqlite3.Connection:
         """The open connection; on first use, create the schema and record declared types.

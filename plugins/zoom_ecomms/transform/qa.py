@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import Entry, Party, QARecord
+from core.records import Entry, QARecord
 
 from .meeting import MeetingContext
-from .polls import respondent
-from .values import as_list, as_str, bad
+from .respondents import add_respondent, answers
+from .values import as_str, bad
 
 __all__ = ["build_qa_record"]
 
@@ -18,20 +18,14 @@ def _entries(body: Any) -> list[Entry]:
     if not isinstance(body, dict):
         raise bad(where, "body", "expected an object")
     entries: list[Entry] = []
-    for i, item in enumerate(as_list(body.get("questions"), where, "questions")):
-        author = respondent(item, f"{where} questions[{i}]")
+    for author, detail, field, number in answers(body, where, "questions", "question_details"):
         author.role = "asker"
-        details = as_list(item.get("question_details"), where, f"questions[{i}].question_details")
-        for j, detail in enumerate(details):
-            field = f"questions[{i}].question_details[{j}]"
-            if not isinstance(detail, dict):
-                raise bad(where, field, "expected an object")
-            question = as_str(detail.get("question"), where, f"{field}.question")
-            answer = as_str(detail.get("answer"), where, f"{field}.answer")
-            qid = f"q{i + 1}.{j + 1}"
-            entries.append(Entry(kind="question", question=question, author=author, id=qid))
-            if answer:
-                entries.append(Entry(kind="answer", question=question, answer=answer, id=qid + "a"))
+        question = as_str(detail.get("question"), where, f"{field}.question")
+        answer = as_str(detail.get("answer"), where, f"{field}.answer")
+        qid = f"q{number}"
+        entries.append(Entry(kind="question", question=question, author=author, id=qid))
+        if answer:
+            entries.append(Entry(kind="answer", question=question, answer=answer, id=qid + "a"))
     return entries
 
 
@@ -45,8 +39,7 @@ def build_qa_record(ctx: MeetingContext, body: Any) -> QARecord:
             lines.append(
                 f"Q ({entry.author.name or entry.author.email or 'Anonymous'}): {entry.question}"
             )
-            if entry.author.email or entry.author.name not in ("", "Anonymous"):
-                roster.add(Party(name=entry.author.name, email=entry.author.email))
+            add_respondent(roster, entry.author)
         else:
             lines.append(f"A: {entry.answer}")
     return ctx.base(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import Entry, Party, SurveyRecord
+from core.records import Entry, SurveyRecord
 
 from .meeting import MeetingContext
-from .polls import respondent
+from .respondents import add_respondent, answers, object_body, question_line
 from .values import as_datetime, as_list, as_str, bad
 
 __all__ = ["build_survey_record"]
@@ -15,10 +15,9 @@ __all__ = ["build_survey_record"]
 
 def _questions(definition: Any) -> tuple[str, list[str]]:
     where = "payload survey_definition"
+    definition = object_body(definition, where)
     if definition is None:
         return "", []
-    if not isinstance(definition, dict):
-        raise bad(where, "body", "expected an object")
     survey = definition.get("custom_survey") or {}
     if not isinstance(survey, dict):
         raise bad(where, "custom_survey", "expected an object")
@@ -32,36 +31,27 @@ def _questions(definition: Any) -> tuple[str, list[str]]:
             raise bad(where, field, "expected an object")
         options = as_list(question.get("answers"), where, f"{field}.answers")
         name = as_str(question.get("name"), where, f"{field}.name")
-        lines.append(
-            f"Q: {name}" + (f" (options: {', '.join(map(str, options))})" if options else "")
-        )
+        lines.append(question_line(name, [str(option) for option in options]))
     return title, lines
 
 
 def _answers(report: Any, title: str) -> list[Entry]:
     where = "payload survey_report"
+    report = object_body(report, where)
     if report is None:
         return []
-    if not isinstance(report, dict):
-        raise bad(where, "body", "expected an object")
     title = as_str(report.get("survey_name"), where, "survey_name") or title
     entries = []
-    for i, item in enumerate(as_list(report.get("survey_answers"), where, "survey_answers")):
-        author = respondent(item, f"{where} survey_answers[{i}]")
-        details = as_list(item.get("answer_details"), where, f"survey_answers[{i}].answer_details")
-        for j, detail in enumerate(details):
-            field = f"survey_answers[{i}].answer_details[{j}]"
-            if not isinstance(detail, dict):
-                raise bad(where, field, "expected an object")
-            entries.append(Entry(
-                kind="survey_answer",
-                title=title,
-                question=as_str(detail.get("question"), where, f"{field}.question"),
-                answer=as_str(detail.get("answer"), where, f"{field}.answer"),
-                author=author,
-                at=as_datetime(detail.get("date_time"), where, f"{field}.date_time"),
-                id=as_str(detail.get("question_id"), where, f"{field}.question_id"),
-            ))  # fmt: skip
+    for author, detail, field, _ in answers(report, where, "survey_answers", "answer_details"):
+        entries.append(Entry(
+            kind="survey_answer",
+            title=title,
+            question=as_str(detail.get("question"), where, f"{field}.question"),
+            answer=as_str(detail.get("answer"), where, f"{field}.answer"),
+            author=author,
+            at=as_datetime(detail.get("date_time"), where, f"{field}.date_time"),
+            id=as_str(detail.get("question_id"), where, f"{field}.question_id"),
+        ))  # fmt: skip
     return entries
 
 
@@ -75,8 +65,7 @@ def build_survey_record(ctx: MeetingContext, definition: Any, report: Any) -> Su
         lines.append(
             f"{entry.author.name or entry.author.email}: {entry.question} → {entry.answer}"
         )
-        if entry.author.email or entry.author.name not in ("", "Anonymous"):
-            roster.add(Party(name=entry.author.name, email=entry.author.email))
+        add_respondent(roster, entry.author)
     return ctx.base(
         SurveyRecord,
         ctx.record_id("survey"),

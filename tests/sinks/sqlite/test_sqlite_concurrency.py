@@ -35,7 +35,6 @@ def test_readers_see_whole_batches_while_a_process_writes(tmp_path):
             seen.append(everything.total)
             assert everything.total % BATCH == 0, "a reader saw half a batch"
     assert writer.returncode == 0
-    print("distinct totals seen by the reader:", len(set(seen)), "searches:", len(seen))
     assert seen == sorted(seen), "a committed batch disappeared"
     final = reader.search(Query(text="concurrent", limit=0))
     assert final.total == BATCHES * BATCH

@@ -9,17 +9,7 @@ import httpx
 import pytest
 
 from plugins.zoom_ecomms.simulator import Simulator
-
-
-def mint(sim: Simulator, client: httpx.Client | None = None) -> str:
-    """Mint an access token the way an S2S app does."""
-    response = (client or httpx).post(
-        sim.oauth_token_url,
-        data={"grant_type": "account_credentials", "account_id": sim.account_id},
-        auth=(sim.client_id, sim.client_secret),
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+from tests.fixtures.zoom_simulator import mint_token
 
 
 class Api:
@@ -31,7 +21,7 @@ class Api:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self.http = httpx.Client(timeout=10)
-        self.token = mint(sim, self.http)
+        self.token = mint_token(sim, self.http)
 
     def get(self, path: str, **params: object) -> httpx.Response:
         """GET an API path (relative to /v2)."""
@@ -58,7 +48,7 @@ class Api:
 
     def mint(self) -> str:
         """Mint a fresh token (without replacing this client's)."""
-        return mint(self.sim, self.http)
+        return mint_token(self.sim, self.http)
 
     def download(self, archive_file: dict, **headers: str) -> httpx.Response:
         """GET a file's download_url with the bearer token."""

@@ -104,21 +104,13 @@ def test_faults_over_http_and_inspection(zoom_simulator, api):
     assert any(r["path"] == "/v2/users" and r["status"] == 503 for r in state["requests"])
 
 
-def test_faults_at_start_and_bad_names_refused():
+def test_faults_at_start_and_bad_names_refused(zoom_simulator_factory, api_factory):
     with pytest.raises(ValueError, match="unknown fault"):
         Simulator(SimulatorConfig(faults=["nope"]))
     with pytest.raises(ValueError, match="bad value"):
         Simulator(SimulatorConfig(faults=["5xx:2"]))
-    with Simulator(SimulatorConfig(meetings=1, faults=["429_burst:1"])) as sim:
-        token = httpx.post(
-            sim.oauth_token_url,
-            data={"grant_type": "account_credentials", "account_id": sim.account_id},
-            auth=(sim.client_id, sim.client_secret),
-        ).json()["access_token"]
-        response = httpx.get(
-            sim.api_base_url + "/users", headers={"Authorization": f"Bearer {token}"}
-        )
-        assert response.status_code == 429
+    api = api_factory(zoom_simulator_factory(meetings=1, faults=["429_burst:1"]))
+    assert api.get("/users").status_code == 429
 
 
 def test_invalidate_on_mint_switch(api):

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
-
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
-
 
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -183,22 +179,13 @@ def test_file_objects_have_the_documented_fields(api):
             assert ("participant_email" in f) == f["individual"]
 
 
-def test_same_seed_same_account_other_seed_other_account():
+def test_same_seed_same_account_other_seed_other_account(zoom_simulator_factory, api_factory):
     def listing(seed: int) -> list[dict]:
-        with Simulator(SimulatorConfig(seed=seed, meetings=4)) as sim:
-            token = httpx.post(
-                sim.oauth_token_url,
-                data={"grant_type": "account_credentials", "account_id": sim.account_id},
-                auth=(sim.client_id, sim.client_secret),
-            ).json()["access_token"]
-            body = httpx.get(
-                sim.api_base_url + "/archive_files",
-                params={"from": "2026-10-01T00:00:00Z", "to": "2026-10-08T00:00:00Z"},
-                headers={"Authorization": f"Bearer {token}"},
-            ).json()
+        api = api_factory(zoom_simulator_factory(seed=seed, meetings=4))
+        body = api.get("/archive_files", **api.WEEK_1).json()
         for meeting in body["meetings"]:
             for f in meeting["archive_files"]:
-                f.pop("download_url")
+                f.pop("download_url")  # names the simulator's port
         return body["meetings"]
 
     assert listing(3) == listing(3)

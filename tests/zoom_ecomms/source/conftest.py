@@ -11,7 +11,7 @@ import pytest
 
 from core.protocols import Context, Receipt, Unit
 from plugins.zoom_ecomms.source import ZoomSource
-from tests.fixtures.zoom_simulator import zoom_source_config
+from tests.fixtures.zoom_simulator import mint_token, zoom_source_config
 
 FMT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -60,11 +60,7 @@ def file_digest():
 
 def _listed_meetings(sim) -> dict[str, dict]:
     """Every meeting object Zoom lists over the account's archive span, by UUID."""
-    token = httpx.post(
-        sim.oauth_token_url,
-        data={"grant_type": "account_credentials", "account_id": sim.account_id},
-        auth=(sim.client_id, sim.client_secret),
-    ).json()["access_token"]
+    token = mint_token(sim)
     first = datetime.fromisoformat(sim.capture_from.replace("Z", "+00:00"))
     out: dict[str, dict] = {}
     for week in range(3):

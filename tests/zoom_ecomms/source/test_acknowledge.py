@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.protocols import Failure, Receipt
 
 
 def test_no_tagging_when_auto_delete_is_off(zoom_simulator, make_source, stored_receipt):
     source = make_source(zoom_simulator)
-    for unit in source.pull(None):
+    units = list(source.pull(None))
+    assert any(unit.files for unit in units)
+    for unit in units:
         assert source.acknowledge(unit, [stored_receipt(unit)]) == []
     assert zoom_simulator.inspect()["tagged_for_deletion"] == []
 
@@ -19,7 +23,8 @@ def test_tags_exactly_the_committed_files(zoom_simulator, make_source, stored_re
         actions = source.acknowledge(unit, [stored_receipt(unit)])
         committed += [f.file_id for f in unit.files]
         assert [a["status"] for a in actions] == [204] * len(unit.files)
-        assert all(not __import__("os").path.exists(f.path) for f in unit.files)
+        assert not any(Path(f.path).exists() for f in unit.files)
+    assert committed
     assert sorted(zoom_simulator.inspect()["tagged_for_deletion"]) == sorted(committed)
 
 
@@ -56,11 +61,14 @@ def test_nothing_tagged_for_failed_units_or_unstored_files(zoom_simulator, make_
 def test_delete_mode_only_when_every_file_is_committed(zoom_simulator, make_source, stored_receipt):
     source = make_source(zoom_simulator, media="none", delete_mode=True)
     units = list(source.pull(None))
+    deleted = set()
     for unit in units:
         action = source.acknowledge(unit, [stored_receipt(unit)])[-1]
         assert action["action"] == "delete_archive_files"
+        if action["status"] == 204:
+            deleted.add(unit.key)
     # media = "none": meetings with video/audio keep their archives at Zoom
-    deleted = set(zoom_simulator.inspect()["deleted"])
+    assert set(zoom_simulator.inspect()["deleted"]) == deleted and len(deleted) < len(units)
     full = make_source(zoom_simulator, name="full", media="video", delete_mode=True)
     for unit in full.pull(None):
         action = full.acknowledge(unit, [stored_receipt(unit)])[-1]

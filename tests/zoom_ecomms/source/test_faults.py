@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.zoom_simulator import mint_token
+
 FAULTS = [
     ["429_burst:3"],
     ["5xx:0.2"],
@@ -15,7 +17,6 @@ FAULTS = [
     ["dropped_download"],
     ["corrupt_download"],
     ["html_download"],
-    ["invalidate_on_mint"],
 ]
 
 
@@ -42,7 +43,7 @@ def fault_happened(sim, fault: str, files: int) -> bool:
         return any(r["status"] == STATUS_OF_FAULT[name] for r in seen["requests"])
     if name.endswith("_download"):
         return sum(seen["downloads"].values()) > files
-    return True  # slow, invalidate_on_mint: nothing to count
+    return True  # slow: nothing to count
 
 
 @pytest.mark.parametrize("faults", FAULTS, ids=lambda f: f[0])
@@ -51,6 +52,7 @@ def test_capture_is_complete_under_fault(
 ):
     clean_sim = zoom_simulator_factory(meetings=4, seed=11)
     expected, _ = capture(make_source(clean_sim, name="clean", page_size=2), stored_receipt)
+    assert expected, "the clean account has meetings to capture"
     sim = zoom_simulator_factory(meetings=4, seed=11, faults=faults)
     got, failures = capture(
         make_source(sim, name="faulty", page_size=2, auto_delete=True), stored_receipt
@@ -60,6 +62,24 @@ def test_capture_is_complete_under_fault(
     assert fault_happened(sim, faults[0], sum(len(files) for files in got.values()))
     committed = {fid for files in got.values() for fid in files}
     assert sorted(sim.inspect()["tagged_for_deletion"]) == sorted(committed)
+
+
+def test_a_token_revoked_mid_capture_is_replaced_and_nothing_is_lost(
+    zoom_simulator_factory, make_source, stored_receipt
+):
+    clean_sim = zoom_simulator_factory(meetings=4, seed=11)
+    expected, _ = capture(make_source(clean_sim, name="clean", workers=1), stored_receipt)
+    sim = zoom_simulator_factory(meetings=4, seed=11, faults=["invalidate_on_mint"])
+    source = make_source(sim, name="revoked", workers=1)
+    got: dict[str, dict[str, str]] = {}
+    for unit in source.pull(None):
+        assert unit.failure is None, unit.failure
+        got[unit.key] = {f.file_id: f.sha256 for f in unit.files}
+        if len(got) == 1:
+            mint_token(sim)  # another client of the same app: the source's token is revoked
+    assert got == expected
+    seen = sim.inspect()
+    assert any(r["status"] == 401 for r in seen["requests"]) and seen["tokens_minted"] >= 3
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ next pass long before the poll interval, and the newly completed meeting is capt
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from core.records import record_id
 from tests.fixtures.zoom_simulator import ECOMMS, zoom_source_toml
 
 
@@ -40,6 +42,12 @@ def _until(condition, process: subprocess.Popen, what: str) -> None:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, f"gave up waiting: {what}"
         time.sleep(0.1)
+
+
+def _stored_ids(tmp_path: Path) -> set[str]:
+    records = tmp_path / ".ecomms" / "fake-sink-fake_sink" / "records.jsonl"
+    lines = records.read_text().splitlines() if records.exists() else []
+    return {json.loads(line)["id"] for line in lines if line.endswith("}")}
 
 
 def _listings(sim) -> int:
@@ -84,6 +92,8 @@ def test_webhook_wakes_a_continuous_run(tmp_path, zoom_simulator):
             process,
             "a download of the late meeting's files",
         )
+        late_record = record_id("zoom_ecomms", late, "meeting")
+        _until(lambda: late_record in _stored_ids(tmp_path), process, "the late meeting stored")
         assert _listings(sim) > passes
     finally:
         process.send_signal(signal.SIGTERM)

@@ -122,6 +122,18 @@ BAD_PAYLOADS = [
         "payload poll_results: questions[0].question_details: expected a list",
     ),
     (
+        lambda p: p["poll_definitions"]["polls"][0]["questions"].append("Rates down?"),
+        "payload poll_definitions: polls[0].questions[1]: expected an object",
+    ),
+    (
+        lambda p: p.update(poll_results=["Yes"]),
+        "payload poll_results: body: expected an object",
+    ),
+    (
+        lambda p: p["survey_report"]["survey_answers"].append("Carol"),
+        "payload survey_report survey_answers[1]: item: expected an object",
+    ),
+    (
         lambda p: p["qa"]["questions"][0]["question_details"].append(3),
         "payload qa: questions[0].question_details[2]: expected an object",
     ),
