@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote
@@ -21,7 +21,7 @@ from core.errors import (
 )
 from plugins.zoom_ecomms.auth import S2SAuth, TokenProvider
 from plugins.zoom_ecomms.config import ZoomConfig
-from plugins.zoom_ecomms.rate_budget import budget_for, label_for
+from plugins.zoom_ecomms.rate_budget import RateBudget, budget_for, label_for
 from plugins.zoom_ecomms.retry import Action, backoff_seconds, classify, retry_after_seconds
 
 __all__ = ["DailyLimitReached", "ZoomClient", "ZoomRequestError", "describe", "encode_uuid"]
@@ -82,11 +82,25 @@ def _body_code(response: httpx.Response) -> tuple[int | None, str]:
 
 
 class ZoomClient:
-    """One HTTP client per source; every call goes through the budget and the retry table."""
+    """One HTTP client per source; every call goes through the budget and the retry table.
 
-    def __init__(self, config: ZoomConfig, provider: TokenProvider) -> None:
+    ``budgets(account_id, plan, label, share)`` gives the rate budget of a call (by default
+    the process-wide one) and ``sleep`` waits between transient retries; tests pass ones that
+    run on a virtual clock.
+    """
+
+    def __init__(
+        self,
+        config: ZoomConfig,
+        provider: TokenProvider,
+        *,
+        budgets: Callable[[str, str, str, float], RateBudget] = budget_for,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.config = config
         self.provider = provider
+        self._budgets = budgets
+        self._sleep = sleep
         self.http = httpx.Client(
             base_url=config.api_base_url.rstrip("/"),
             auth=S2SAuth(provider),
@@ -105,7 +119,9 @@ class ZoomClient:
         """Send one call with retries; ``None`` when Zoom says the data does not exist."""
         where = f"{method} {unquote(unquote(path))}"
         label = label_for(method, path)
-        budget = budget_for(self.config.account_id, self.config.plan, label, self.config.rate_share)
+        budget = self._budgets(
+            self.config.account_id, self.config.plan, label, self.config.rate_share
+        )
         failures = limited = 0
         while True:
             if budget.exhausted_for():
@@ -142,7 +158,7 @@ class ZoomClient:
     def _give_up_or_wait(self, failures: int, what: str) -> None:
         if failures >= self.config.max_attempts:
             raise TransientError(f"{what} (gave up after {failures} attempts)")
-        time.sleep(backoff_seconds(failures))
+        self._sleep(backoff_seconds(failures))
 
     def _terminal(
         self, action: Action, where: str, status: int, code: int | None, message: str

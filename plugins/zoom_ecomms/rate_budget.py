@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 __all__ = ["PLAN_LIMITS", "RateBudget", "budget_for", "label_for"]
 
@@ -26,10 +27,21 @@ _budgets_lock = threading.Lock()
 
 
 class RateBudget:
-    """Evenly spaced permits at ``rate`` per second; thread-safe."""
+    """Evenly spaced permits at ``rate`` per second; thread-safe.
 
-    def __init__(self, rate: float) -> None:
+    ``clock`` (seconds, monotonic) and ``sleep`` are the real ones unless a caller passes
+    others, e.g. a virtual clock that records the waits it is asked for.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rate = rate
+        self._clock = clock
+        self._sleep = sleep
         self._interval = 1.0 / rate
         self._lock = threading.Lock()
         self._next = 0.0
@@ -39,27 +51,27 @@ class RateBudget:
     def acquire(self) -> None:
         """Block until the next permit is due, then take it."""
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             slot = max(now, self._next)
             self._next = slot + self._interval
         delay = slot - now
         if delay > 0:
             self.waited += delay
-            time.sleep(delay)
+            self._sleep(delay)
 
     def exhaust(self, seconds: float) -> None:
         """Refuse every permit for ``seconds`` from now (Zoom's daily cap is reached)."""
         with self._lock:
-            self._exhausted_until = max(self._exhausted_until, time.time() + seconds)
+            self._exhausted_until = max(self._exhausted_until, self._clock() + seconds)
 
     def exhausted_for(self) -> float:
         """Seconds until the daily cap resets; 0 when permits may be taken."""
-        return max(0.0, self._exhausted_until - time.time())
+        return max(0.0, self._exhausted_until - self._clock())
 
     def pause(self, seconds: float) -> None:
         """Make every user wait ``seconds`` from now (Zoom answered 429)."""
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._next = max(self._next, self._clock() + seconds)
 
 
 def budget_for(account_id: str, plan: str, label: str, share: float = 1.0) -> RateBudget:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ from core.pipeline import Pipeline
 from core.plugins import Host, build_host
 from core.state import State
 from core.testing import FakeSink
+from tests.fixtures import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"ECOMMS_EXTRA_PLUGINS": "core.testing"}
@@ -53,16 +52,5 @@ def build(tmp_path: Path, config: str, env: dict[str, str] | None = None) -> Bui
 def ecomms(
     cwd: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``ecomms`` command line in ``cwd`` (config ``ecomms.toml`` there)."""
-    full = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
-    full.update(ENV)
-    full["PYTHONPATH"] = str(ROOT)
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args],
-        cwd=cwd,
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    """Run the ``ecomms`` command line in ``cwd`` (config ``ecomms.toml`` there), fakes loaded."""
+    return cli.ecomms(*args, cwd=cwd, env={**ENV, **(env or {})}, timeout=timeout)

@@ -7,12 +7,10 @@ the tests then search, show, tamper and kill through the ``ecomms`` command line
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -21,9 +19,8 @@ import pytest
 
 from plugins.zoom_ecomms.demo import SECRET_VARIABLE
 from plugins.zoom_ecomms.simulator import SimulatorConfig
+from tests.fixtures.cli import ecomms, environment
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).with_name("ecomms")
 DEMO_MEETINGS = 12  # the demo's default
 # DESIGN §4.3: the public search contract
 ATTRIBUTES = [
@@ -55,28 +52,6 @@ ATTRIBUTES = [
 ]
 
 
-def ecomms(
-    cwd: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``ecomms`` console script (``python -m core`` if there is none)."""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "core"]
-    return subprocess.run(
-        [*command, *args],
-        cwd=cwd,
-        env=_env(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(extra or {})
-    return env
-
-
 def stored_records(archive: Path) -> dict[str, list[dict[str, Any]]]:
     """Every version of every record in a filesystem archive, by record id."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -88,7 +63,6 @@ def stored_records(archive: Path) -> dict[str, list[dict[str, Any]]]:
 def cli_search(config: Path, *args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """``ecomms --config CONFIG search ARGS --json --limit 10000``: the records found."""
     done = ecomms(
-        config.parent,
         "--config",
         str(config),
         "search",
@@ -97,6 +71,7 @@ def cli_search(config: Path, *args: str, env: dict[str, str] | None = None) -> l
         "--limit",
         "10000",
         env=env,
+        cwd=config.parent,
     )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -106,7 +81,7 @@ def cli_search(config: Path, *args: str, env: dict[str, str] | None = None) -> l
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The README's first command in a fresh directory: ``ecomms demo``; (its dir, stdout)."""
     cwd = tmp_path_factory.mktemp("fresh")
-    done = ecomms(cwd, "demo")
+    done = ecomms("demo", cwd=cwd)
     assert done.returncode == 0, done.stdout + done.stderr
     directory = cwd / "ecomms-demo"
     assert (directory / "ecomms.toml").is_file()
@@ -136,7 +111,9 @@ def test_the_printed_summary_matches_what_the_stores_hold(demo: tuple[Path, str]
     for kind in ("meeting", "chat", "transcript", "summary", "poll", "qa", "survey", "media"):
         assert printed[kind] > 0, kind
         assert len(cli_search(config, "--kind", kind)) == printed[kind]
-    status = json.loads(ecomms(directory, "--config", str(config), "status", "--json").stdout)[0]
+    status = json.loads(ecomms("--config", str(config), "status", "--json", cwd=directory).stdout)[
+        0
+    ]
     assert f"Archive: {status['committed']} meetings committed" in stdout
     assert status["committed"] == DEMO_MEETINGS and status["dead_lettered"] == 0
     assert f"Capture gaps: {len(status['gaps'])}" in stdout
@@ -145,7 +122,7 @@ def test_the_printed_summary_matches_what_the_stores_hold(demo: tuple[Path, str]
     assert f" --config {config} search" in stdout
     record_id = re.search(rf" --config {re.escape(str(config))} show (\w+)", stdout)
     assert record_id, stdout
-    shown = ecomms(directory, "--config", str(config), "show", record_id[1])
+    shown = ecomms("--config", str(config), "show", record_id[1], cwd=directory)
     assert shown.returncode == 0 and record_id[1] in shown.stdout, shown.stderr
 
 
@@ -161,13 +138,13 @@ def test_the_printed_follow_up_commands_run_as_printed_without_the_secret(
     directory, stdout = demo
     commands = _printed_commands(stdout)
     assert {c[3] for c in commands} >= {"search", "show", "status", "audit", "attributes"}
-    assert SECRET_VARIABLE not in _env()
+    assert SECRET_VARIABLE not in environment()
     outputs = {}
     for command in commands:
         assert command[1:3] == ["--config", str(directory / "ecomms.toml")], command
         assert shutil.which(command[0]), f"printed program {command[0]!r} cannot be run"
         done = subprocess.run(
-            command, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120
+            command, cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, (command, done.stdout, done.stderr)
         outputs[" ".join(command[3:])] = done.stdout
@@ -184,19 +161,19 @@ def test_run_after_the_demo_fails_only_for_the_secret_or_the_stopped_simulator(
     directory, _ = demo
     config = str(directory / "ecomms.toml")
     assert 'client_secret = { env = "ECOMMS_DEMO_ZOOM_SECRET" }' in Path(config).read_text()
-    before = ecomms(tmp_path, "--config", config, "status", "--json").stdout
-    unset = ecomms(tmp_path, "--config", config, "run", "--once")
+    before = ecomms("--config", config, "status", "--json", cwd=tmp_path).stdout
+    unset = ecomms("--config", config, "run", "--once", cwd=tmp_path)
     assert unset.returncode == 2
     assert unset.stderr.strip().splitlines() == [
         "error: sources.zoom_ecomms.client_secret: environment variable"
         f" {SECRET_VARIABLE} is not set (variable={SECRET_VARIABLE})"
     ]
     secret = {SECRET_VARIABLE: SimulatorConfig().client_secret}
-    gone = ecomms(tmp_path, "--config", config, "run", "--once", env=secret)
+    gone = ecomms("--config", config, "run", "--once", env=secret, cwd=tmp_path)
     assert gone.returncode == 1 and "Traceback" not in gone.stderr
     assert "FAIL sources.zoom_ecomms credentials" in gone.stdout
     assert "cannot reach" in gone.stdout
-    assert ecomms(tmp_path, "--config", config, "status", "--json").stdout == before
+    assert ecomms("--config", config, "status", "--json", cwd=tmp_path).stdout == before
 
 
 def _search_values(value: Any) -> list[str]:
@@ -253,7 +230,7 @@ def test_show_renders_a_chat_as_nested_threads_with_risk(demo: tuple[Path, str])
     config = directory / "ecomms.toml"
     chats = cli_search(config, "--kind", "chat", "--min-risk", "50")
     record = max(chats, key=lambda r: len(r["threads"]))
-    shown = ecomms(directory, "--config", str(config), "show", record["id"])
+    shown = ecomms("--config", str(config), "show", record["id"], cwd=directory)
     assert shown.returncode == 0, shown.stderr
     for thread in record["threads"]:
         assert f"start of {thread['type']} thread {thread['id']}" in shown.stdout
@@ -267,7 +244,7 @@ def test_running_the_demo_again_duplicates_nothing(demo: tuple[Path, str]) -> No
     """A second demo on the same directory says all was captured and adds no record."""
     directory, _ = demo
     before = stored_records(directory / "archive")
-    again = ecomms(directory.parent, "demo", "--dir", str(directory))
+    again = ecomms("demo", "--dir", str(directory), cwd=directory.parent)
     assert again.returncode == 0, again.stderr
     assert f"captured 0 new meetings; {DEMO_MEETINGS} were already captured" in again.stdout
     after = stored_records(directory / "archive")
@@ -283,7 +260,7 @@ def test_tampering_with_a_blob_and_a_record_file_is_caught(
     copy = tmp_path / "copy"
     shutil.copytree(demo[0], copy)
     config = copy / "ecomms.toml"
-    clean = ecomms(copy, "--config", str(config), "audit", "verify")
+    clean = ecomms("--config", str(config), "audit", "verify", cwd=copy)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     blob = next(p for p in (copy / "archive" / "blobs").rglob("*") if p.is_file())
     record = next((copy / "archive" / "records").rglob("v000001.json"))
@@ -292,7 +269,7 @@ def test_tampering_with_a_blob_and_a_record_file_is_caught(
         data = bytearray(victim.read_bytes())
         data[len(data) // 2] ^= 0x01
         victim.write_bytes(bytes(data))
-    audit = ecomms(copy, "--config", str(config), "audit", "verify")
+    audit = ecomms("--config", str(config), "audit", "verify", cwd=copy)
     assert audit.returncode != 0
     for victim in (blob, record):
         assert victim.relative_to(copy / "archive").as_posix() in audit.stdout, audit.stdout
@@ -301,6 +278,6 @@ def test_tampering_with_a_blob_and_a_record_file_is_caught(
 def test_a_demo_directory_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
     """``--dir`` below a regular file: exit 2, one line naming the directory, no traceback."""
     (tmp_path / "file").write_text("not a directory")
-    done = ecomms(tmp_path, "demo", "--dir", str(tmp_path / "file" / "demo"))
+    done = ecomms("demo", "--dir", str(tmp_path / "file" / "demo"), cwd=tmp_path)
     assert done.returncode == 2
     assert "cannot write the demo's config" in done.stderr and "Traceback" not in done.stderr

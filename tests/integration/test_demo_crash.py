@@ -8,27 +8,30 @@ import hashlib
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from plugins.zoom_ecomms.demo import SECRET_VARIABLE, write_config
-from tests.integration.test_demo import DEMO_MEETINGS, _env, cli_search, ecomms, stored_records
+from tests.fixtures.cli import ecomms, start_ecomms
+from tests.integration.test_demo import DEMO_MEETINGS, cli_search, stored_records
 
 
 def _status(config: Path, env: dict[str, str]) -> dict[str, Any]:
-    done = ecomms(config.parent, "--config", str(config), "status", "--json", env=env)
+    done = ecomms("--config", str(config), "status", "--json", env=env, cwd=config.parent)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)[0]
 
 
 def _kill_mid_capture(config: Path, env: dict[str, str]) -> int:
     """Start ``run --once``, SIGKILL it once some meetings are committed; committed count."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "core", "--config", str(config), "run", "--once"],
+    process = start_ecomms(
+        "--config",
+        config,
+        "run",
+        "--once",
         cwd=config.parent,
-        env=_env(env),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -55,7 +58,7 @@ def test_a_capture_killed_with_sigkill_and_rerun_leaves_no_duplicate_or_partial_
     env = {SECRET_VARIABLE: sim.client_secret}
     committed = _kill_mid_capture(config, env)
     assert 0 < committed < DEMO_MEETINGS
-    rerun = ecomms(config.parent, "--config", str(config), "run", "--once", env=env)
+    rerun = ecomms("--config", str(config), "run", "--once", env=env, cwd=config.parent)
     assert rerun.returncode == 0, rerun.stderr
     assert _status(config, env)["committed"] == DEMO_MEETINGS
     archive = config.parent / "archive"
@@ -67,10 +70,10 @@ def test_a_capture_killed_with_sigkill_and_rerun_leaves_no_duplicate_or_partial_
     assert [p for p in (config.parent / ".ecomms" / "spool").rglob("*") if p.is_file()] == []
     for blob in (p for p in (archive / "blobs").rglob("*") if p.is_file()):
         assert hashlib.sha256(blob.read_bytes()).hexdigest() == blob.name
-    audit = ecomms(config.parent, "--config", str(config), "audit", "verify", env=env)
+    audit = ecomms("--config", str(config), "audit", "verify", env=env, cwd=config.parent)
     assert audit.returncode == 0, audit.stdout
     clean = zoom_simulator_factory(seed=7, meetings=DEMO_MEETINGS)
     clean_config = write_config(tmp_path / "clean", clean)
-    done = ecomms(tmp_path, "--config", str(clean_config), "run", "--once", env=env)
+    done = ecomms("--config", str(clean_config), "run", "--once", env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert records.keys() == stored_records(clean_config.parent / "archive").keys()

@@ -8,10 +8,8 @@ meetings complete); the tests then look at it only through ``ecomms`` and the si
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +19,8 @@ from typing import Any
 import pytest
 
 from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+from tests.fixtures import cli
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "E2E_ZOOM_CLIENT_SECRET"
 KINDS = ("meeting", "chat", "transcript", "captions", "summary", "poll", "qa", "survey", "media")
 
@@ -63,17 +61,8 @@ class Captured:
 
     def ecomms(self, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
         """Run ``ecomms --config CONFIG ARGS`` (the SQLite-first config by default)."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
-        env.update(self.env, PYTHONPATH=str(ROOT))
         config = config or self.sqlite_config
-        return subprocess.run(
-            [sys.executable, "-m", "core", "--config", str(config), *args],
-            cwd=self.directory,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        return cli.ecomms("--config", config, *args, cwd=self.directory, env=self.env)
 
     def search(self, *args: str, config: Path | None = None) -> list[dict[str, Any]]:
         """Records found by ``search ARGS --json`` through ``config``'s first searchable sink."""

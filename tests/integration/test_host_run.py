@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 from core.records import decode_record
 from core.testing import read_acks
-from tests.core.hosthelp import ENV, ROOT, ecomms
+from tests.core.hosthelp import ENV, ecomms
+from tests.fixtures.cli import start_ecomms
 
 CONFIG = """
 [ecomms]
@@ -27,15 +26,14 @@ plugin = "fake_sink"
 
 
 def _start(tmp_path: Path, **extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOMMS")}
-    env.update(ENV, PYTHONPATH=str(ROOT), **extra)
-    return subprocess.Popen(
-        [sys.executable, "-m", "core", "--log-format", "json", "run"],
+    return start_ecomms(
+        "--log-format",
+        "json",
+        "run",
         cwd=tmp_path,
-        env=env,
+        env={**ENV, **extra},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.protocols import Context
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.sqlite.samples import make_blob, sample_records
+from tests.sinks.samples import make_blob, sample_records
 
 
 def blob_bytes(unit: int) -> bytes:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parents[3]
+from tests.fixtures.cli import ecomms
+
 _CONFIG = """
 [ecomms]
 state_dir = ".ecomms"
@@ -23,11 +22,7 @@ path = "search.db"
 
 
 def _ecomms(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ECOMMS_EXTRA_PLUGINS": "core.testing", "PYTHONPATH": str(_ROOT)}
-    env.pop("ECOMMS_CONFIG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=cwd, env=env, capture_output=True, text=True
-    )
+    return ecomms(*args, cwd=cwd, env={"ECOMMS_EXTRA_PLUGINS": "core.testing"})
 
 
 def test_capture_search_show_and_verify_with_the_embedded_sinks(tmp_path):

@@ -16,7 +16,7 @@ from core.errors import IntegrityError, RecordRejected
 from core.protocols import Context
 from core.records import encode_record
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.sqlite.samples import make_blob, sample_records
+from tests.sinks.samples import make_blob, sample_records
 
 
 def _sink(root: Path) -> FilesystemSink:

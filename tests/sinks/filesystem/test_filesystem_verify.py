@@ -9,7 +9,7 @@ import pytest
 
 from core.protocols import Context
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.sqlite.samples import make_blob, sample_records
+from tests.sinks.samples import make_blob, sample_records
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,9 +12,8 @@ import pytest
 
 from core.errors import ConfigError
 from plugins.sinks.opensearch.dashboards import import_saved_objects
+from tests.fixtures import cli
 from tests.fixtures.opensearch_node import free_port
-
-ECOMMS = str(Path(sys.executable).parent / "ecomms")
 
 
 @pytest.fixture
@@ -36,14 +33,7 @@ def config(tmp_path: Path, opensearch_url: str, os_client):
 
 def ecomms(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the ecomms command line with the fake plugins loaded."""
-    env = {**os.environ, "ECOMMS_EXTRA_PLUGINS": "core.testing"}
-    return subprocess.run(
-        [ECOMMS, "--config", str(config), *args],
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=120,
-    )
+    return cli.ecomms("--config", config, *args, env={"ECOMMS_EXTRA_PLUGINS": "core.testing"})
 
 
 @pytest.mark.opensearch

@@ -7,9 +7,7 @@ next run completes, every unit is acknowledged exactly once and no record is dup
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,12 +15,13 @@ import pytest
 from opensearchpy import OpenSearch
 
 from core.testing import read_acks
+from tests.fixtures.cli import ecomms, start_ecomms
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.slow]
 
 UNITS = 60
 RECORDS_PER_UNIT = 3  # one meeting record + two chat records (core.testing.FakeTransformer)
-ECOMMS = str(Path(sys.executable).parent / "ecomms")
+ENV = {"ECOMMS_EXTRA_PLUGINS": "core.testing"}
 
 
 def _config(tmp_path: Path, url: str) -> Path:
@@ -48,18 +47,8 @@ backoff = 0.05
     return path
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "ECOMMS_EXTRA_PLUGINS": "core.testing"}
-
-
 def _run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ECOMMS, "--config", str(config), *args],
-        env=_env(),
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
+    return ecomms("--config", config, *args, env=ENV)
 
 
 def _status(config: Path) -> dict:
@@ -86,9 +75,12 @@ def test_node_stopped_mid_run_commits_nothing_unlanded_and_the_next_run_complete
     state = tmp_path / "state"
     log = tmp_path / "run1.log"
     with log.open("w") as out:
-        run = subprocess.Popen(
-            [ECOMMS, "--config", str(config), "run", "--once"],
-            env=_env(),
+        run = start_ecomms(
+            "--config",
+            config,
+            "run",
+            "--once",
+            env=ENV,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

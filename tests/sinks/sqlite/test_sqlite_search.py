@@ -13,7 +13,7 @@ from core.errors import ConfigError, QueryError
 from core.protocols import Context, Query
 from core.records import Record
 from plugins.sinks.sqlite import SqliteSink
-from tests.sinks.sqlite.samples import _TYPES, ATTRIBUTES, sample_records
+from tests.sinks.samples import _TYPES, ATTRIBUTES, sample_records
 
 
 def _other(value, type_):

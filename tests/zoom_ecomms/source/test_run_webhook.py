@@ -4,7 +4,6 @@ next pass long before the poll interval, and the newly completed meeting is capt
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -14,7 +13,8 @@ from pathlib import Path
 import httpx
 
 from core.records import record_id
-from tests.fixtures.zoom_simulator import ECOMMS, zoom_source_toml
+from tests.fixtures.cli import start_ecomms
+from tests.fixtures.zoom_simulator import zoom_source_toml
 
 
 def _free_port() -> int:
@@ -66,18 +66,13 @@ def test_webhook_wakes_a_continuous_run(tmp_path, zoom_simulator):
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = dict(
-        os.environ,
         ECOMMS_EXTRA_PLUGINS="core.testing",
         ZOOM_CLIENT_SECRET=sim.client_secret,
         ZOOM_WEBHOOK_SECRET=sim.webhook_secret,
     )
     config = _config(tmp_path, sim, port)
-    process = subprocess.Popen(
-        [ECOMMS, "--config", str(config), "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = start_ecomms(
+        "--config", config, "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         _until(lambda: _validated(sim, url), process, "the webhook receiver")
