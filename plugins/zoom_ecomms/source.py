@@ -94,7 +94,11 @@ class ZoomSource:
                     check="credentials",
                     ok=False,
                     detail=f"{self.config.display_name}: {exc.one_line()}",
-                    action="fix account_id / client_id / client_secret",
+                    action=(
+                        "check oauth_token_url and the network (proxy, firewall), then retry"
+                        if exc.transient
+                        else "fix account_id / client_id / client_secret"
+                    ),
                 )
             ]
         findings = [

@@ -24,6 +24,18 @@ def test_wrong_secret_is_a_failed_finding_without_the_secret(zoom_simulator, mak
     assert [f.ok for f in findings] == [False]
     assert findings[0].check == "credentials"
     assert "not-the-secret-XYZ" not in repr(findings)
+    assert findings[0].action == "fix account_id / client_id / client_secret"
+
+
+def test_unreachable_token_endpoint_points_at_the_url_not_the_credentials(
+    zoom_simulator, make_source
+):
+    url = zoom_simulator.oauth_token_url
+    zoom_simulator.stop()
+    findings = make_source(zoom_simulator, oauth_token_url=url).check()
+    assert [(f.check, f.ok) for f in findings] == [("credentials", False)]
+    assert "cannot reach the Zoom token endpoint" in findings[0].detail
+    assert findings[0].action.startswith("check oauth_token_url and the network")
 
 
 def test_missing_scopes_listed_per_feature(zoom_simulator_factory, make_source):
