@@ -68,6 +68,7 @@ class App:
     def components(self) -> Components:
         """Every enabled component, built."""
         if self._components is None:
+            validate_components(self.settings, self.host)  # every key error before any secret
             self._components = build_components(self.settings, self.host)
         return self._components
 

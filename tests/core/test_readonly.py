@@ -165,3 +165,12 @@ def test_attributes_lists_disabled_components_marked(tmp_path: Path) -> None:
     every = json.loads(ecomms(tmp_path, "attributes", "--all", "--json").stdout)
     fake = next(a for a in every if a["name"] == "FakeUnitKey")
     assert fake["status"] == "not configured" and fake["components"] == ["sources.fake"]
+
+
+def test_a_wrong_key_is_reported_before_a_missing_secret(tmp_path: Path) -> None:
+    """Both wrong: the user first learns of the typo, from the whole file, not the variable."""
+    _write(tmp_path, extra="unitz = 4")
+    for command in (["check"], ["run", "--once"]):
+        done = ecomms(tmp_path, *command)
+        assert done.returncode == 2
+        assert done.stderr.strip().splitlines() == ["error: sources.fake.unitz: unknown key"]
