@@ -237,6 +237,12 @@ def _explain(message: str, where: str) -> str:
     if unknown:
         return f"{where}{path}.{unknown['field']}: unknown key"
     msg = msg.replace("`", "")
+    if msg.endswith(", got Secret"):
+        return (
+            f"{where}{path}: {msg[0].lower()}{msg[1 : -len('Secret')]}an environment reference"
+            " ({ env = ... }); only secret options are read from the environment"
+            " (use an ECOMMS__SECTION__KEY override instead)"
+        )
     if msg.startswith("Object missing required field "):
         return f"{where}{path}.{msg.split()[-1]}: required key is missing"
     return f"{where}{path}: {msg[0].lower()}{msg[1:]}"

@@ -104,7 +104,7 @@ def test_without_the_secret_the_file_is_still_checked_strictly(captured: Path) -
     )
     typed = ecomms(captured, "search")
     assert typed.returncode == 2
-    assert "sinks.b.fail_after: expected int, got Secret" in typed.stderr
+    assert "sinks.b.fail_after: expected int, got an environment reference" in typed.stderr
 
 
 def test_the_secret_value_never_shows(captured: Path) -> None:
