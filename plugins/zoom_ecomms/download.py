@@ -5,6 +5,9 @@ at most five hops; the bearer token goes only to the API host and to Zoom's own 
 (``zoom.us`` and its subdomains), so a pre-signed storage URL never sees it. A broken
 transfer resumes with ``Range`` when the server answers 206; a body of the wrong size or
 hash, or an HTML page, is never accepted as the file.
+
+Speed: the receiving thread writes in 64 KiB slices (steadier in the kernel than 1 MiB
+writes) while a second thread hashes, so hashing overlaps both reading and writing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = ["Downloader"]
 CHUNK = 1 << 20
 THREAD_ABOVE = 8 << 20  # bodies larger than this are hashed on a second thread
 MAX_REDIRECTS = 5
+WRITE_BYTES = 1 << 16  # per file write
 _HTML_MARKS = (b"<!doctype html", b"<html")
 
 
@@ -171,33 +175,47 @@ def _looks_html(chunk: bytes) -> bool:
 
 
 def _write(response: httpx.Response, part: Path, mode: str, hasher: Any, room: int) -> int:
-    """Stream the body into ``part``; a second thread hashes and writes while we read."""
+    """Stream the body into ``part``; a second thread hashes while we read and write."""
     written = 0
-    with part.open(mode) as out, _HashWriter(out, hasher, room > THREAD_ABOVE) as sink:
+    with part.open(mode) as out, _Hasher(hasher, room > THREAD_ABOVE) as sink:
         for chunk in response.iter_raw():
             if not written and mode == "wb" and _looks_html(chunk):
                 raise _Bad("server sent an HTML page instead of the file", restart=True)
             written += len(chunk)
             if written > room:
                 raise _Bad("body longer than file_size", restart=True)
+            _store(out, chunk)
             sink.put(chunk)
         sink.flush()
     return written
 
 
-class _HashWriter:
-    """Hashes and writes chunks on a worker thread (both release the GIL), bounded queue."""
+def _store(out: Any, chunk: bytes) -> None:
+    """Write ``chunk`` in ``WRITE_BYTES`` slices (page-cache writes of 1 MiB cost more)."""
+    if len(chunk) <= WRITE_BYTES:
+        out.write(chunk)
+        return
+    view = memoryview(chunk)
+    for start in range(0, len(view), WRITE_BYTES):
+        out.write(view[start : start + WRITE_BYTES])
 
-    def __init__(self, out: Any, hasher: Any, threaded: bool) -> None:
+
+class _Hasher:
+    """Hashes chunks in order on a worker thread (SHA-256 releases the GIL), bounded queue.
+
+    Writing stays on the receiving thread, so hashing overlaps both the socket reads and
+    the file writes; unthreaded (small bodies) it hashes inline.
+    """
+
+    def __init__(self, hasher: Any, threaded: bool) -> None:
         self._threaded = threaded
         self._queue: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=8)
         self._pending: list[bytes] = []
         self._size = 0
-        self._out, self._hasher = out, hasher
-        self._error: BaseException | None = None
+        self._hasher = hasher
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> _HashWriter:
+    def __enter__(self) -> _Hasher:
         if self._threaded:
             self._thread.start()
         return self
@@ -210,34 +228,24 @@ class _HashWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Hand what was collected to the worker; re-raise a write error of the worker."""
-        if self._error is not None:
-            raise self._error
+        """Hand what was collected to the worker (or hash it here when unthreaded)."""
         if not self._pending:
             return
         batch, self._pending, self._size = self._pending, [], 0
         if self._threaded:
             self._queue.put(batch)
         else:
-            self._store(batch)
+            self._digest(batch)
 
-    def _store(self, batch: list[bytes]) -> None:
+    def _digest(self, batch: list[bytes]) -> None:
         for chunk in batch:
             self._hasher.update(chunk)
-        self._out.writelines(batch)
 
     def _run(self) -> None:
         while (batch := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._store(batch)
-                except OSError as exc:
-                    self._error = exc
+            self._digest(batch)
 
     def __exit__(self, *exc: object) -> None:
-        if not self._threaded:
-            return
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None and exc[0] is None:
-            raise self._error
+        if self._threaded:
+            self._queue.put(None)
+            self._thread.join()
