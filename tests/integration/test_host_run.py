@@ -47,6 +47,13 @@ def _wait_for_acks(
         time.sleep(0.05)
 
 
+def _terminate(process: subprocess.Popen[str], timeout: float) -> tuple[str, list[str]]:
+    """SIGTERM the run and wait for it; its stderr and the messages of its JSON log lines."""
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=timeout)
+    return stderr, [json.loads(x)["message"] for x in stderr.splitlines() if x.startswith("{")]
+
+
 def test_sigterm_finishes_unit_in_flight_and_exits_zero(tmp_path: Path) -> None:
     """SIGTERM mid-capture: exit 0, every committed unit acknowledged, resume completes it all."""
     (tmp_path / "ecomms.toml").write_text(CONFIG)
@@ -57,17 +64,12 @@ def test_sigterm_finishes_unit_in_flight_and_exits_zero(tmp_path: Path) -> None:
         concurrent = ecomms(tmp_path, "run", "--once")
         assert concurrent.returncode == 1
         assert "another ecomms process is capturing" in concurrent.stderr
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
+        stderr, messages = _terminate(process, timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr
-    assert any(
-        "stop requested" in json.loads(x)["message"]
-        for x in stderr.splitlines()
-        if x.startswith("{")
-    )
+    assert any("stop requested" in m for m in messages)
     status = json.loads(ecomms(tmp_path, "status", "--json").stdout)[0]
     assert status["committed"] == len(read_acks(state)) < 12
     assert status["unacknowledged"] == 0
@@ -101,8 +103,7 @@ def test_continuous_run_survives_a_sink_outage(tmp_path: Path) -> None:
         acked_while_down = len(read_acks(state))
         down.unlink()
         _wait_for_acks(state, 6, process)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
+        stderr, _ = _terminate(process, timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
@@ -129,13 +130,11 @@ def test_a_wake_signal_triggers_the_next_pass_before_the_poll_interval(tmp_path:
         _wait_for_acks(state, 5, process)
         assert not wake.exists()
         units.write_text("6")  # more work, but no signal: it waits for the next poll
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        stderr, messages = _terminate(process, timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr
-    messages = [json.loads(x)["message"] for x in stderr.splitlines() if x.startswith("{")]
     assert "source fake signalled new work: polling now" in messages
     assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 6)}
 
@@ -154,13 +153,11 @@ def test_a_failing_wake_up_falls_back_to_polling(tmp_path: Path) -> None:
         _wait_for_acks(state, 1, process, "broken")
         units.write_text("3")
         _wait_for_acks(state, 3, process, "broken")
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        stderr, messages = _terminate(process, timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr
-    messages = [json.loads(x)["message"] for x in stderr.splitlines() if x.startswith("{")]
     failed = [m for m in messages if m.startswith("wait_for_work of source broken failed")]
     assert failed and "webhook receiver socket closed" in failed[0]
     assert [a["key"] for a in read_acks(state, "broken")] == ["u0001", "u0002", "u0003"]
