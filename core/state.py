@@ -231,11 +231,12 @@ class State:
 
     def dead_letters(self, ids: Sequence[int] | None = None) -> list[DeadLetter]:
         """Dead letters, oldest first; only ``ids`` when given."""
-        rows = self.db.execute(
-            "SELECT id, source, key, attempts, error, created_at, snapshot"
-            " FROM dead_letters ORDER BY id"
-        ).fetchall()
-        out = [
+        sql = "SELECT id, source, key, attempts, error, created_at, snapshot FROM dead_letters"
+        wanted = list(ids) if ids is not None else []
+        if ids is not None:
+            sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
+        rows = self.db.execute(sql + " ORDER BY id", wanted).fetchall()
+        return [
             DeadLetter(
                 id=r[0],
                 source=r[1],
@@ -247,7 +248,6 @@ class State:
             )
             for r in rows
         ]
-        return [d for d in out if ids is None or d.id in ids]
 
     # --- runs and status -----------------------------------------------------------------
 
