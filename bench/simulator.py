@@ -23,7 +23,7 @@ ZOOM_MEDIUM_QPS = 60
 
 _CHILD = """
 import json, sys, threading
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
 sim = Simulator(SimulatorConfig(**json.loads(sys.argv[1]))).start()
 print(json.dumps({"base": sim.base_url, "account_id": sim.account_id, "client_id": sim.client_id,
                   "client_secret": sim.client_secret}), flush=True)

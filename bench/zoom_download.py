@@ -30,7 +30,7 @@ ROUNDS = 5
 
 
 def _serve(size: int, conn) -> None:
-    from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+    from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
     with Simulator(SimulatorConfig(seed=5, meetings=1, plan="unlimited", media_size=size)) as sim:
         conn.send(

@@ -14,11 +14,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
+
 from core.config import Secret
 from core.protocols import Context
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.rate_budget import PLAN_LIMITS, label_for
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
 from plugins.zoom_ecomms.source import ZoomSource
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh machine, then run the whole suite.
-# Creates .venv, installs ecomms with its test extra and the example third-party sink,
+# Creates .venv, installs ecomms with its test extra, the example third-party sink and the
+# Zoom simulator (with the demo command),
 # builds the OpenSearch test node (Java 17 + Maven), and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]" -e examples/jsonl_sink
+.venv/bin/python -m pip install --quiet -e ".[test]" -e examples/jsonl_sink -e tools/zoom_simulator
 bash opensearch-node/node.sh build
 
 set +e

@@ -1,8 +1,8 @@
-"""Entry point of the zoom_ecomms plugin: registers the source, the transformer and the
-``ecomms zoom simulator`` and ``ecomms demo`` commands.
+"""Entry point of the zoom_ecomms plugin: registers the source and the transformer.
 
-Everything is imported inside the hooks, so a missing optional piece (e.g. the simulator in
-a slim install) never stops the others from loading.
+Everything is imported inside the hooks, so a missing optional piece never stops the others
+from loading. The Zoom simulator and ``ecomms demo`` are not part of the connector: they are
+the separate ``ecomms-zoom-simulator`` distribution (``tools/zoom_simulator/``).
 """
 
 from __future__ import annotations
@@ -32,15 +32,3 @@ def ecomms_register_transformers():
     """Register the Zoom unit transformer when it is installed."""
     transformer = _optional("plugins.zoom_ecomms.transform", "ZoomTransformer")
     return [transformer] if transformer is not None else []
-
-
-@hookimpl
-def ecomms_register_commands(cli):
-    """Add ``ecomms zoom simulator`` and ``ecomms demo`` when the simulator is installed."""
-    for module, attribute in (
-        ("plugins.zoom_ecomms.simulator.cli", "simulator_command"),
-        ("plugins.zoom_ecomms.demo", "demo_command"),
-    ):
-        command = _optional(module, attribute)
-        if command is not None:
-            cli.add_command(command)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 __all__ = ["PLAN_LIMITS", "RateBudget", "budget_for", "label_for"]
 
-# The simulator has its own copy (simulator/ratelimit.py) on purpose: it plays Zoom.
+# The simulator has its own copy (ecomms_zoom_simulator/ratelimit.py) on purpose: it plays Zoom.
 PLAN_LIMITS: dict[str, dict[str, float]] = {
     "pro": {"light": 30, "medium": 20, "heavy": 10},
     "business": {"light": 80, "medium": 60, "heavy": 40},

@@ -1,8 +1,8 @@
 """Which Zoom scopes each feature needs (DESIGN §4.2) and which of them a token lacks.
 
-The simulator keeps its own table (``simulator/scopes.py``) on purpose: it plays Zoom, so
-it must stay independent of the connector's reading of the docs; a connector mistake then
-shows up as a test failure instead of being mirrored by the simulator.
+The simulator keeps its own table (``ecomms_zoom_simulator/scopes.py``) on purpose: it plays
+Zoom, so it must stay independent of the connector's reading of the docs; a connector mistake
+then shows up as a test failure instead of being mirrored by the simulator.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ecomms_zoom_simulator import SimulatorConfig
+from ecomms_zoom_simulator.demo import SECRET_VARIABLE
 
-from plugins.zoom_ecomms.demo import SECRET_VARIABLE
-from plugins.zoom_ecomms.simulator import SimulatorConfig
 from tests.fixtures.cli import ecomms, environment
 
 DEMO_MEETINGS = 12  # the demo's default

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from plugins.zoom_ecomms.demo import SECRET_VARIABLE, write_config
+from ecomms_zoom_simulator.demo import SECRET_VARIABLE, write_config
+
 from tests.fixtures.cli import ecomms, start_ecomms
 from tests.integration.test_demo import DEMO_MEETINGS, cli_search, stored_records
 

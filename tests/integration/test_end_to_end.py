@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
 from tests.fixtures import cli
 
 SECRET = "E2E_ZOOM_CLIENT_SECRET"

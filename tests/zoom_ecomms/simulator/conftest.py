@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from ecomms_zoom_simulator import Simulator
 
-from plugins.zoom_ecomms.simulator import Simulator
 from tests.fixtures.zoom_simulator import mint_token
 
 

@@ -7,10 +7,9 @@ import sys
 
 import httpx
 from click.testing import CliRunner
+from ecomms_zoom_simulator.cli import simulator_command
 
-from plugins.zoom_ecomms.simulator.cli import simulator_command
-
-_RUN = "from plugins.zoom_ecomms.simulator.cli import simulator_command; simulator_command()"
+_RUN = "from ecomms_zoom_simulator.cli import simulator_command; simulator_command()"
 
 
 def test_serves_until_stopped_with_the_printed_settings():

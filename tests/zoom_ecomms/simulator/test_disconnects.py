@@ -8,8 +8,7 @@ import struct
 from urllib.parse import urlsplit
 
 import pytest
-
-from plugins.zoom_ecomms.simulator import Simulator
+from ecomms_zoom_simulator import Simulator
 
 
 def _hang_up(url: str, token: str, read: int, requests: int = 1) -> bytes:

@@ -7,8 +7,7 @@ import re
 
 import httpx
 import pytest
-
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
 
 def _first_mp4(api):

@@ -10,8 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-
-from plugins.zoom_ecomms.simulator.webhooks import encrypted_token
+from ecomms_zoom_simulator.webhooks import encrypted_token
 
 
 class _Receiver(BaseHTTPRequestHandler):

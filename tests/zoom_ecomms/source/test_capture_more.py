@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
 from core.errors import ConfigError
 from core.protocols import Context
 from core.testing import SourceContract
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
 from plugins.zoom_ecomms.source import ZoomSource
 from tests.fixtures.zoom_simulator import zoom_source_config
 

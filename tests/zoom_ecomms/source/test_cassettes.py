@@ -164,7 +164,7 @@ def test_missing_scope_stops_with_the_scope_named(env):
 
 
 def test_no_cassette_holds_a_secret_or_token():
-    from plugins.zoom_ecomms.simulator.config import SimulatorConfig
+    from ecomms_zoom_simulator.config import SimulatorConfig
 
     defaults = SimulatorConfig()
     files = sorted(CASSETTES.glob("*.yaml"))

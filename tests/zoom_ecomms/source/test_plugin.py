@@ -1,8 +1,6 @@
-"""The zoom_ecomms entry point registers the source, the transformer and `ecomms zoom`."""
+"""The zoom_ecomms entry point registers the source and the transformer, and no command."""
 
 from __future__ import annotations
-
-import click
 
 from core.plugins import build_host
 from plugins.zoom_ecomms import plugin
@@ -17,7 +15,6 @@ def test_host_finds_the_source_and_transformer():
     assert [a.name for a in ZoomSource.attributes] == [a.name for a in transformer.attributes]
 
 
-def test_simulator_command_is_added():
-    cli = click.Group("ecomms")
-    plugin.ecomms_register_commands(cli=cli)
-    assert "simulator" in cli.commands["zoom"].commands
+def test_the_connector_adds_no_command():
+    """The simulator and the demo are a separate distribution, not part of the connector."""
+    assert not hasattr(plugin, "ecomms_register_commands")

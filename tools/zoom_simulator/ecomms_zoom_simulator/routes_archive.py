@@ -7,11 +7,11 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.extras import iso
-from plugins.zoom_ecomms.simulator.faults import Faults
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, decode_id, json_response
-from plugins.zoom_ecomms.simulator.payloads import meeting_object
-from plugins.zoom_ecomms.simulator.state import State
+from ecomms_zoom_simulator.extras import iso
+from ecomms_zoom_simulator.faults import Faults
+from ecomms_zoom_simulator.http import ApiError, Request, Response, decode_id, json_response
+from ecomms_zoom_simulator.payloads import meeting_object
+from ecomms_zoom_simulator.state import State
 
 __all__ = ["ROUTES", "page_size", "paginate", "parse_time", "window"]
 

@@ -11,17 +11,17 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.auth import TokenStore
-from plugins.zoom_ecomms.simulator.config import SimulatorConfig
-from plugins.zoom_ecomms.simulator.dispatch import dispatch
-from plugins.zoom_ecomms.simulator.extras import iso
-from plugins.zoom_ecomms.simulator.faults import Faults
-from plugins.zoom_ecomms.simulator.http import Request, Response
-from plugins.zoom_ecomms.simulator.profiles import build_account
-from plugins.zoom_ecomms.simulator.ratelimit import RateLimiter
-from plugins.zoom_ecomms.simulator.scopes import INTEGRATION_SCOPES
-from plugins.zoom_ecomms.simulator.state import State
-from plugins.zoom_ecomms.simulator.webhooks import send_webhook, validate_webhook_url
+from ecomms_zoom_simulator.auth import TokenStore
+from ecomms_zoom_simulator.config import SimulatorConfig
+from ecomms_zoom_simulator.dispatch import dispatch
+from ecomms_zoom_simulator.extras import iso
+from ecomms_zoom_simulator.faults import Faults
+from ecomms_zoom_simulator.http import Request, Response
+from ecomms_zoom_simulator.profiles import build_account
+from ecomms_zoom_simulator.ratelimit import RateLimiter
+from ecomms_zoom_simulator.scopes import INTEGRATION_SCOPES
+from ecomms_zoom_simulator.state import State
+from ecomms_zoom_simulator.webhooks import send_webhook, validate_webhook_url
 
 __all__ = ["Simulator"]
 

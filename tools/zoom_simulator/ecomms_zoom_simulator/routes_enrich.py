@@ -6,18 +6,18 @@ answers as Zoom does for lists (empty list) and 404 / 3001 for a missing summary
 
 from __future__ import annotations
 
-from plugins.zoom_ecomms.simulator.extras import iso
-from plugins.zoom_ecomms.simulator.faults import Faults
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, decode_id, json_response
-from plugins.zoom_ecomms.simulator.model import Meeting
-from plugins.zoom_ecomms.simulator.payloads import (
+from ecomms_zoom_simulator.extras import iso
+from ecomms_zoom_simulator.faults import Faults
+from ecomms_zoom_simulator.http import ApiError, Request, Response, decode_id, json_response
+from ecomms_zoom_simulator.model import Meeting
+from ecomms_zoom_simulator.payloads import (
     dashboard_participant,
     past_meeting,
     past_participant,
     report_participant,
 )
-from plugins.zoom_ecomms.simulator.routes_archive import page_size, paginate, window
-from plugins.zoom_ecomms.simulator.state import State
+from ecomms_zoom_simulator.routes_archive import page_size, paginate, window
+from ecomms_zoom_simulator.state import State
 
 __all__ = ["ROUTES"]
 

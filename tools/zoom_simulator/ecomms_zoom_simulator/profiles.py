@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from plugins.zoom_ecomms.simulator.build import PROFILES, Builder, meeting_uuid
-from plugins.zoom_ecomms.simulator.chat import ChatPlan
-from plugins.zoom_ecomms.simulator.config import SimulatorConfig
-from plugins.zoom_ecomms.simulator.extras import add_polls, add_qa, add_summary, add_survey
-from plugins.zoom_ecomms.simulator.model import Account, Meeting
+from ecomms_zoom_simulator.build import PROFILES, Builder, meeting_uuid
+from ecomms_zoom_simulator.chat import ChatPlan
+from ecomms_zoom_simulator.config import SimulatorConfig
+from ecomms_zoom_simulator.extras import add_polls, add_qa, add_summary, add_survey
+from ecomms_zoom_simulator.model import Account, Meeting
 
 __all__ = ["build_account"]
 

@@ -6,14 +6,14 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from plugins.zoom_ecomms.simulator import routes_archive, routes_enrich, routes_users
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, Route, json_response
-from plugins.zoom_ecomms.simulator.ratelimit import burst_error
-from plugins.zoom_ecomms.simulator.routes_download import check_signature, file_response, sign
-from plugins.zoom_ecomms.simulator.scopes import OPERATIONS
+from ecomms_zoom_simulator import routes_archive, routes_enrich, routes_users
+from ecomms_zoom_simulator.http import ApiError, Request, Response, Route, json_response
+from ecomms_zoom_simulator.ratelimit import burst_error
+from ecomms_zoom_simulator.routes_download import check_signature, file_response, sign
+from ecomms_zoom_simulator.scopes import OPERATIONS
 
 if TYPE_CHECKING:
-    from plugins.zoom_ecomms.simulator.server import Simulator
+    from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["API_ROUTES", "dispatch"]
 

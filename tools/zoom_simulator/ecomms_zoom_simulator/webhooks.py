@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from plugins.zoom_ecomms.simulator.payloads import meeting_object
+from ecomms_zoom_simulator.payloads import meeting_object
 
 if TYPE_CHECKING:
-    from plugins.zoom_ecomms.simulator.server import Simulator
+    from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["encrypted_token", "send_webhook", "sign_body", "validate_webhook_url"]
 

@@ -12,13 +12,13 @@ import base64
 import random
 from datetime import timedelta
 
-from plugins.zoom_ecomms.simulator.captions import build_vtt
-from plugins.zoom_ecomms.simulator.chat import ChatPlan, build_chat
-from plugins.zoom_ecomms.simulator.config import SimulatorConfig
-from plugins.zoom_ecomms.simulator.media import MediaBlob, TextBlob, shared_block
-from plugins.zoom_ecomms.simulator.model import ArchiveFile, Attendance, Meeting
-from plugins.zoom_ecomms.simulator.people import make_guests, make_users
-from plugins.zoom_ecomms.simulator.phrases import TOPICS
+from ecomms_zoom_simulator.captions import build_vtt
+from ecomms_zoom_simulator.chat import ChatPlan, build_chat
+from ecomms_zoom_simulator.config import SimulatorConfig
+from ecomms_zoom_simulator.media import MediaBlob, TextBlob, shared_block
+from ecomms_zoom_simulator.model import ArchiveFile, Attendance, Meeting
+from ecomms_zoom_simulator.people import make_guests, make_users
+from ecomms_zoom_simulator.phrases import TOPICS
 
 __all__ = ["PROFILES", "Builder", "meeting_uuid"]
 

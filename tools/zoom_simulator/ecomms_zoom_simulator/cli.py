@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from plugins.zoom_ecomms.simulator.config import PLANS, SimulatorConfig
-from plugins.zoom_ecomms.simulator.server import Simulator
+from ecomms_zoom_simulator.config import PLANS, SimulatorConfig
+from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["simulator_command"]
 

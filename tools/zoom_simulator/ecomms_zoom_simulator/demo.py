@@ -32,7 +32,7 @@ from core.errors import ConfigError, EcommsError
 from core.progress import progress_reporter
 from core.protocols import Query
 from core.render import summary_line
-from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
 __all__ = ["SECRET_VARIABLE", "demo_command", "write_config"]
 

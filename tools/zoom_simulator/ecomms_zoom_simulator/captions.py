@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from plugins.zoom_ecomms.simulator.people import Person
-from plugins.zoom_ecomms.simulator.phrases import FLAGGED, ORDINARY
+from ecomms_zoom_simulator.people import Person
+from ecomms_zoom_simulator.phrases import FLAGGED, ORDINARY
 
 __all__ = ["build_vtt"]
 

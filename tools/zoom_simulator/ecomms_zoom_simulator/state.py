@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.model import Account, ArchiveFile, Meeting
+from ecomms_zoom_simulator.model import Account, ArchiveFile, Meeting
 
 __all__ = ["State"]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.media import Blob
-from plugins.zoom_ecomms.simulator.people import Group, Person
+from ecomms_zoom_simulator.media import Blob
+from ecomms_zoom_simulator.people import Group, Person
 
 __all__ = ["Account", "ArchiveFile", "Attendance", "Meeting"]
 

@@ -6,8 +6,8 @@ import functools
 import random
 from datetime import datetime, timedelta
 
-from plugins.zoom_ecomms.simulator.model import Meeting
-from plugins.zoom_ecomms.simulator.phrases import QUESTIONS
+from ecomms_zoom_simulator.model import Meeting
+from ecomms_zoom_simulator.phrases import QUESTIONS
 
 __all__ = ["add_polls", "add_qa", "add_summary", "add_survey", "iso"]
 

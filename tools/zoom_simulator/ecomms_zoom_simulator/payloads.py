@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.extras import iso
-from plugins.zoom_ecomms.simulator.model import Account, ArchiveFile, Attendance, Meeting
-from plugins.zoom_ecomms.simulator.people import Person
+from ecomms_zoom_simulator.extras import iso
+from ecomms_zoom_simulator.model import Account, ArchiveFile, Attendance, Meeting
+from ecomms_zoom_simulator.people import Person
 
 __all__ = [
     "archive_file",

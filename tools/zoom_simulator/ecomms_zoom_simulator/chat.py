@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.zoom_ecomms.simulator.people import Person
-from plugins.zoom_ecomms.simulator.phrases import FLAGGED, ORDINARY
+from ecomms_zoom_simulator.people import Person
+from ecomms_zoom_simulator.phrases import FLAGGED, ORDINARY
 
 __all__ = ["ChatFiles", "ChatPlan", "build_chat", "hms"]
 

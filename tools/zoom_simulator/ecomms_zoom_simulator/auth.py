@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, json_response
+from ecomms_zoom_simulator.http import ApiError, Request, Response, json_response
 
 __all__ = ["Token", "TokenStore"]
 

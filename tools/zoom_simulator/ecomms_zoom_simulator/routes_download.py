@@ -8,8 +8,8 @@ import re
 import time
 from collections.abc import Iterator
 
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response
-from plugins.zoom_ecomms.simulator.model import ArchiveFile
+from ecomms_zoom_simulator.http import ApiError, Request, Response
+from ecomms_zoom_simulator.model import ArchiveFile
 
 __all__ = ["CONTENT_TYPES", "corrupt", "file_response", "parse_range", "sign"]
 

@@ -10,7 +10,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from plugins.zoom_ecomms.simulator.http import ApiError
+from ecomms_zoom_simulator.http import ApiError
 
 __all__ = ["LIMITS", "RateLimiter", "burst_error"]
 

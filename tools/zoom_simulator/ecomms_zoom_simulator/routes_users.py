@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from plugins.zoom_ecomms.simulator.faults import Faults
-from plugins.zoom_ecomms.simulator.http import ApiError, Request, Response, decode_id, json_response
-from plugins.zoom_ecomms.simulator.payloads import user_object
-from plugins.zoom_ecomms.simulator.routes_archive import page_size, paginate
-from plugins.zoom_ecomms.simulator.state import State
+from ecomms_zoom_simulator.faults import Faults
+from ecomms_zoom_simulator.http import ApiError, Request, Response, decode_id, json_response
+from ecomms_zoom_simulator.payloads import user_object
+from ecomms_zoom_simulator.routes_archive import page_size, paginate
+from ecomms_zoom_simulator.state import State
 
 __all__ = ["ROUTES"]
 

@@ -2,7 +2,7 @@
 
 ::
 
-    from plugins.zoom_ecomms.simulator import Simulator, SimulatorConfig
+    from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
     with Simulator(SimulatorConfig(seed=7, meetings=20)) as sim:
         sim.api_base_url, sim.oauth_token_url, sim.client_id, sim.client_secret
@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from plugins.zoom_ecomms.simulator.config import SimulatorConfig
-from plugins.zoom_ecomms.simulator.server import Simulator
+from ecomms_zoom_simulator.config import SimulatorConfig
+from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["Simulator", "SimulatorConfig"]
