@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.protocols import Context
 from core.records import Message, Record, Thread
-from core.samples import SAMPLE_ATTRIBUTES, sample_records
+from core.testing.samples import SAMPLE_ATTRIBUTES, sample_records
 from plugins.sinks.opensearch.documents import document_bytes
 from plugins.sinks.opensearch.sink import OpenSearchSink
 

@@ -9,7 +9,11 @@ import pytest
 
 import core
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(core.__path__) if m.name != "__main__")
+MODULES = sorted(
+    m.name.removeprefix("core.")
+    for m in pkgutil.walk_packages(core.__path__, "core.")
+    if m.name != "core.__main__"
+)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -27,6 +31,6 @@ def test_core_never_imports_plugins() -> None:
     """The host knows nothing of any plugin."""
     from pathlib import Path
 
-    for path in Path(core.__path__[0]).glob("*.py"):
+    for path in Path(core.__path__[0]).rglob("*.py"):
         text = path.read_text()
         assert "import plugins" not in text and "from plugins" not in text, path.name

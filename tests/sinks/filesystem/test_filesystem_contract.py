@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.protocols import Context
-from core.samples import sample_records
 from core.testing import SinkContract
+from core.testing.samples import sample_records
 from plugins.sinks.filesystem import FilesystemSink
 from plugins.sinks.filesystem.layout import blob_path
 

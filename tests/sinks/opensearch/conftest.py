@@ -12,7 +12,7 @@ from opensearchpy import OpenSearch
 
 from core.protocols import Context
 from core.records import AttributeSpec
-from core.samples import SAMPLE_ATTRIBUTES
+from core.testing.samples import SAMPLE_ATTRIBUTES
 from plugins.sinks.opensearch.sink import OpenSearchSink
 
 MakeSink = Callable[..., OpenSearchSink]

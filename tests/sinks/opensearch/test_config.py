@@ -11,7 +11,7 @@ import pytest
 from core.config import Secret
 from core.errors import SinkUnavailable
 from core.protocols import Context
-from core.samples import sample_records
+from core.testing.samples import sample_records
 from plugins.sinks.opensearch.sink import OpenSearchSink
 from tests.fixtures.opensearch_node import free_port
 

@@ -17,7 +17,7 @@ import pytest
 
 from core.components import declared_attributes
 from core.plugins import build_host
-from core.samples import sample_records
+from core.testing.samples import sample_records
 from plugins.sinks.opensearch.dashboards import saved_objects
 from plugins.sinks.opensearch.mapping import build_template
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.protocols import Query
 from core.records import decode_record, encode_record
-from core.samples import SAMPLE_MEETING_ID, sample_records
+from core.testing.samples import SAMPLE_MEETING_ID, sample_records
 
 pytestmark = pytest.mark.opensearch
 

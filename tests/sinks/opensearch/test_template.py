@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.records import AttributeSpec, MeetingRecord
-from core.samples import SAMPLE_ATTRIBUTES, sample_records
+from core.testing.samples import SAMPLE_ATTRIBUTES, sample_records
 
 pytestmark = pytest.mark.opensearch
 

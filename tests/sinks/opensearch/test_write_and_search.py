@@ -11,7 +11,7 @@ from opensearchpy import OpenSearch
 from core.errors import QueryError, RecordRejected
 from core.protocols import Query
 from core.records import RECORD_KINDS, decode_record, encode_record
-from core.samples import SAMPLE_ATTRIBUTES, SAMPLE_WORD, sample_records
+from core.testing.samples import SAMPLE_ATTRIBUTES, SAMPLE_WORD, sample_records
 
 pytestmark = pytest.mark.opensearch
 

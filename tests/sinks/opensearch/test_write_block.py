@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import SinkUnavailable
-from core.samples import sample_records
+from core.testing.samples import sample_records
 
 pytestmark = pytest.mark.opensearch
 

@@ -1,7 +1,9 @@
 """Tiny fakes and conformance test classes for plugin authors and the host's own tests.
 
-Load the fakes into a host with ``ECOMMS_EXTRA_PLUGINS=core.testing``; they then behave like
-any installed plugin:
+The core test kit is shipped in the ``ecomms`` distribution on purpose (as pytest ships
+pytester): a plugin's tests subclass its contracts. It is never declared as an entry point:
+load the fakes into a host only with ``ECOMMS_EXTRA_PLUGINS=core.testing``; they then behave
+like any installed plugin:
 
 - :class:`FakeSource` (``fake``, platform ``fake``): deterministic units ``u0001``,
   ``u0002``... with optional files; some keys can fail (transient or terminal) while a
@@ -21,17 +23,18 @@ acknowledged), ``after_commit`` (acknowledged, before the next unit).
 
 :class:`SourceContract`, :class:`SinkContract` and :class:`SearchableSinkContract` are pytest
 base classes a plugin's tests subclass (see their docstrings); :func:`sample_records` gives
-one record of every kind.
+one record of every kind. Modules: ``fakes`` (source, transformer, crash injection),
+``fake_sink``, ``contracts``, ``samples``.
 """
 
 from __future__ import annotations
 
-from core.contracts import SearchableSinkContract, SinkContract, SourceContract
-from core.fake_sink import FakeSink
-from core.fakes import FakeSource, FakeTransformer, crash_point, read_acks
 from core.hookspecs import hookimpl
 from core.protocols import Unit
-from core.samples import sample_artifacts, sample_records
+from core.testing.contracts import SearchableSinkContract, SinkContract, SourceContract
+from core.testing.fake_sink import FakeSink
+from core.testing.fakes import FakeSource, FakeTransformer, crash_point, read_acks
+from core.testing.samples import sample_artifacts, sample_records
 
 __all__ = [
     "FakeSink",

@@ -16,7 +16,7 @@ A sink that cannot search subclasses :class:`SinkContract` and implements
 ``stores_artifacts = True`` implements ``read_artifact(sink, sha256)`` so the contract
 checks the bytes are kept; one that says ``False`` must return ``receipt.artifacts == []``.
 ``context`` is a :class:`core.protocols.Context` whose ``attributes`` are the sample
-attribute specs (:data:`core.samples.SAMPLE_ATTRIBUTES`); a ``VerifiableSink`` must verify
+attribute specs (:data:`core.testing.samples.SAMPLE_ATTRIBUTES`); a ``VerifiableSink`` must verify
 cleanly after a write.
 """
 
@@ -33,7 +33,7 @@ import pytest
 from core.errors import SinkUnavailable
 from core.protocols import Context, Finding, Query, Unit, VerifiableSink
 from core.records import AttributeSpec, encode_record
-from core.samples import (
+from core.testing.samples import (
     SAMPLE_ATTRIBUTES,
     SAMPLE_MEETING_ID,
     SAMPLE_WORD,

@@ -11,9 +11,9 @@ import msgspec
 
 from core.config import Secret
 from core.errors import SinkUnavailable
-from core.fakes import crash_point, fsync_append
 from core.protocols import Context, Finding, Query, Receipt, SearchResults
 from core.records import Record, decode_record, encode_record
+from core.testing.fakes import crash_point, fsync_append
 
 __all__ = ["FakeSink"]
 
