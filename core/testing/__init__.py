@@ -24,7 +24,7 @@ acknowledged), ``after_commit`` (acknowledged, before the next unit).
 :class:`SourceContract`, :class:`SinkContract` and :class:`SearchableSinkContract` are pytest
 base classes a plugin's tests subclass (see their docstrings); :func:`sample_records` gives
 one record of every kind. Modules: ``fakes`` (source, transformer, crash injection),
-``fake_sink``, ``contracts``, ``samples``.
+``fake_sink``, ``contracts``, ``samples`` (and ``meeting_samples``, re-exported by it).
 """
 
 from __future__ import annotations

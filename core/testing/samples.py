@@ -3,7 +3,9 @@
 :func:`sample_records` returns the same records on every call (fixed ids and times), so a
 sink test can write them, read them back and compare. :func:`sample_artifacts` writes the
 bytes the records reference to a directory and returns the ``{sha256: Path}`` map a
-sink's ``write`` expects.
+sink's ``write`` expects. The samples of one meeting parameterised by its UUID and blob
+(:func:`meeting_records`, :func:`make_blob`, :data:`MEETING_ATTRIBUTES`) live in
+:mod:`core.testing.meeting_samples` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -35,12 +37,22 @@ from core.records import (
     TranscriptRecord,
     record_id,
 )
+from core.testing.meeting_samples import (
+    MEETING_ATTRIBUTE_TYPES,
+    MEETING_ATTRIBUTES,
+    make_blob,
+    meeting_records,
+)
 
 __all__ = [
+    "MEETING_ATTRIBUTES",
+    "MEETING_ATTRIBUTE_TYPES",
     "SAMPLE_ATTRIBUTES",
     "SAMPLE_MEDIA",
     "SAMPLE_MEETING_ID",
     "SAMPLE_WORD",
+    "make_blob",
+    "meeting_records",
     "sample_artifacts",
     "sample_records",
 ]

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from core.protocols import Context
+from core.testing.samples import make_blob, meeting_records
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.samples import make_blob, sample_records
 
 
 def blob_bytes(unit: int) -> bytes:
@@ -33,12 +33,12 @@ def main(argv: list[str]) -> None:
     sink = open_sink(argv[0])
     if argv[1] == "--from":
         source, sha, size = Path(argv[2]), argv[3], int(argv[4])
-        sink.write(sample_records("pipe-unit", sha, size), {sha: source})
+        sink.write(meeting_records("pipe-unit", sha, size), {sha: source})
         print("done", flush=True)
         return
     for unit in range(int(argv[2])):
         sha, path = make_blob(Path(argv[1]), blob_bytes(unit))
-        sink.write(sample_records(f"unit-{unit}", sha, 1 << 20), {sha: path})
+        sink.write(meeting_records(f"unit-{unit}", sha, 1 << 20), {sha: path})
         print(unit, flush=True)
 
 

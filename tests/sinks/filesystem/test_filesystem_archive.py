@@ -15,8 +15,8 @@ import pytest
 from core.errors import IntegrityError, RecordRejected
 from core.protocols import Context
 from core.records import encode_record
+from core.testing.samples import make_blob, meeting_records
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.samples import make_blob, sample_records
 
 
 def _sink(root: Path) -> FilesystemSink:
@@ -28,7 +28,7 @@ def _sink(root: Path) -> FilesystemSink:
 def archive(tmp_path: Path):
     """An archive holding one meeting: a 64 KiB media blob and a record of every kind."""
     sha, blob = make_blob(tmp_path / "spool", os.urandom(1 << 16))
-    records = sample_records("uuid-1==", sha, 1 << 16)
+    records = meeting_records("uuid-1==", sha, 1 << 16)
     sink = _sink(tmp_path / "archive")
     receipt = sink.write(records, {sha: blob})
     return sink, records, sha, blob, receipt
@@ -89,14 +89,14 @@ def test_bytes_that_do_not_match_their_hash_are_refused_and_leave_nothing(tmp_pa
     _, blob = make_blob(tmp_path / "spool", b"real bytes")
     wrong = hashlib.sha256(b"other bytes").hexdigest()
     with pytest.raises(IntegrityError) as info:
-        sink.write(sample_records("u", wrong, 10), {wrong: blob})
+        sink.write(meeting_records("u", wrong, 10), {wrong: blob})
     assert wrong in info.value.one_line()
     assert not [f for f in _files(sink.root) if f.startswith("blobs/")]
 
 
 def test_a_record_whose_artifact_bytes_are_missing_is_rejected(tmp_path):
     sink = _sink(tmp_path / "archive")
-    records = sample_records("u", "cd" * 32, 10)
+    records = meeting_records("u", "cd" * 32, 10)
     with pytest.raises(RecordRejected) as info:
         sink.write(records, {})
     media = next(r for r in records if r.kind == "media")
@@ -106,7 +106,7 @@ def test_a_record_whose_artifact_bytes_are_missing_is_rejected(tmp_path):
 
 def test_an_unsafe_record_id_is_rejected(tmp_path):
     sink = _sink(tmp_path / "archive")
-    record = msgspec.structs.replace(sample_records("u", "ab" * 32, 1)[0], id="../escape")
+    record = msgspec.structs.replace(meeting_records("u", "ab" * 32, 1)[0], id="../escape")
     with pytest.raises(RecordRejected, match="escape"):
         sink.write([record], {})
     assert not (tmp_path / "escape").exists()
@@ -129,7 +129,7 @@ def test_a_spool_file_that_vanished_is_a_clear_rejection(tmp_path):
     sha, blob = make_blob(tmp_path / "spool", b"bytes")
     blob.unlink()
     with pytest.raises(RecordRejected, match="missing from the spool"):
-        sink.write(sample_records("u", sha, 5), {sha: blob})
+        sink.write(meeting_records("u", sha, 5), {sha: blob})
 
 
 def test_a_corrupted_latest_version_stops_the_write_instead_of_hiding_it(archive):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from core.protocols import Context
+from core.testing.samples import make_blob, meeting_records
 from plugins.sinks.filesystem import FilesystemSink
-from tests.sinks.samples import make_blob, sample_records
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def sink(tmp_path: Path) -> FilesystemSink:
     context = Context(name="archive", state_dir=tmp_path, spool_dir=tmp_path / "spool")
     sink = FilesystemSink(FilesystemSink.Config(path=str(tmp_path / "archive")), context)
     sha, blob = make_blob(tmp_path / "spool", os.urandom(4096))
-    sink.write(sample_records("uuid-1==", sha, 4096), {sha: blob})
+    sink.write(meeting_records("uuid-1==", sha, 4096), {sha: blob})
     return sink
 
 
@@ -98,7 +98,7 @@ def test_a_torn_manifest_tail_is_reported_then_repaired_by_the_next_write(sink, 
     assert "incomplete line" in failure
     again = FilesystemSink(sink.config, sink.context)
     sha, blob = make_blob(tmp_path / "spool", b"second meeting")
-    again.write(sample_records("uuid-2==", sha, 14), {sha: blob})
+    again.write(meeting_records("uuid-2==", sha, 14), {sha: blob})
     [finding] = again.verify()
     assert finding.ok and "20 files verified" in finding.detail
 

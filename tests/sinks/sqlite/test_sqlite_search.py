@@ -12,8 +12,8 @@ import pytest
 from core.errors import ConfigError, QueryError
 from core.protocols import Context, Query
 from core.records import Record
+from core.testing.samples import MEETING_ATTRIBUTE_TYPES, MEETING_ATTRIBUTES, meeting_records
 from plugins.sinks.sqlite import SqliteSink
-from tests.sinks.samples import _TYPES, ATTRIBUTES, sample_records
 
 
 def _other(value, type_):
@@ -50,7 +50,9 @@ def _meeting_b(records: list[Record]) -> list[Record]:
     """The same records for another meeting whose every attribute value differs."""
     out = []
     for record in records:
-        attributes = {k: _other(v, _TYPES[k]) for k, v in record.attributes.items()}
+        attributes = {
+            k: _other(v, MEETING_ATTRIBUTE_TYPES[k]) for k, v in record.attributes.items()
+        }
         out.append(msgspec.structs.replace(record, id=record.id + "b", attributes=attributes))
     return out
 
@@ -59,10 +61,13 @@ def _meeting_b(records: list[Record]) -> list[Record]:
 def store(tmp_path: Path):
     """A sqlite sink holding two meetings (A and B) of every record kind."""
     context = Context(
-        name="sqlite", state_dir=tmp_path, spool_dir=tmp_path / "spool", attributes=ATTRIBUTES
+        name="sqlite",
+        state_dir=tmp_path,
+        spool_dir=tmp_path / "spool",
+        attributes=MEETING_ATTRIBUTES,
     )
     sink = SqliteSink(SqliteSink.Config(path=str(tmp_path / "search.db")), context)
-    meeting_a = sample_records("uuid-A==", "ab" * 32, 10)
+    meeting_a = meeting_records("uuid-A==", "ab" * 32, 10)
     meeting_a[-1].attributes["ParticipantsNoOptionalArchiving"] = ["dan@bank.example"]
     meeting_b = _meeting_b(meeting_a)
     sink.write(meeting_a, {})
@@ -77,7 +82,7 @@ def _ids(sink: SqliteSink, **query) -> set[str]:
     return {record.id for record in results.records}
 
 
-@pytest.mark.parametrize("name", sorted(_TYPES))
+@pytest.mark.parametrize("name", sorted(MEETING_ATTRIBUTE_TYPES))
 def test_every_attribute_is_filterable_with_where(store, name):
     sink, meeting_a, meeting_b = store
     for mine, theirs in ((meeting_a, meeting_b), (meeting_b, meeting_a)):
@@ -138,7 +143,7 @@ def test_punctuation_and_fts_syntax_in_user_text_never_crash(store, text):
 def test_text_ranks_title_and_frequency(tmp_path):
     context = Context(name="sqlite", state_dir=tmp_path, spool_dir=tmp_path)
     sink = SqliteSink(SqliteSink.Config(path=str(tmp_path / "rank.db")), context)
-    summary = next(r for r in sample_records("u", "ab" * 32, 1) if r.kind == "summary")
+    summary = next(r for r in meeting_records("u", "ab" * 32, 1) if r.kind == "summary")
 
     def note(key: str, title: str, text: str) -> Record:
         return msgspec.structs.replace(summary, id=key, title=title, text=text, attributes={})
@@ -227,7 +232,7 @@ def test_a_reopened_store_knows_attribute_types_without_sources(store, tmp_path)
 def test_undeclared_attributes_are_stored_with_an_inferred_type(tmp_path):
     context = Context(name="sqlite", state_dir=tmp_path, spool_dir=tmp_path)
     sink = SqliteSink(SqliteSink.Config(path=str(tmp_path / "s.db")), context)
-    record = sample_records("u", "ab" * 32, 1)[0]
+    record = meeting_records("u", "ab" * 32, 1)[0]
     record.attributes = {"Seats": 12, "Vip": True}
     sink.write([record], {})
     assert _ids(sink, where={"Seats": ["12"], "Vip": ["yes"]}) == {record.id}

@@ -1,4 +1,11 @@
-"""Records of every kind, with attributes of every type, shared by the sink tests."""
+"""Records of one meeting, parameterised by its UUID and media blob, with attributes of
+every type: for sink tests that write several meetings or real artifact bytes.
+
+:func:`meeting_records` gives one record of every kind of the meeting ``uuid`` whose media
+record references the blob ``(sha256, size)``; :func:`make_blob` writes such a blob to a
+spool directory. :data:`MEETING_ATTRIBUTES` declares every attribute they carry (one of each
+attribute type, :data:`MEETING_ATTRIBUTE_TYPES`). Re-exported by :mod:`core.testing.samples`.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +36,16 @@ from core.records import (
     record_id,
 )
 
-_TYPES = {
+__all__ = [
+    "MEETING_ATTRIBUTES",
+    "MEETING_ATTRIBUTE_TYPES",
+    "file_attributes",
+    "make_blob",
+    "meeting_attributes",
+    "meeting_records",
+]
+
+MEETING_ATTRIBUTE_TYPES = {
     "ArchiveFileFileExtension": "keyword",
     "ArchiveFileFileSize": "integer",
     "ArchiveFileFileType": "keyword",
@@ -57,7 +73,10 @@ _TYPES = {
     "SummaryStartTime": "date",
     "MeetingTopicNote": "text",
 }
-ATTRIBUTES = [AttributeSpec(name=n, type=t, description=f"{n} ({t})") for n, t in _TYPES.items()]
+MEETING_ATTRIBUTES = [
+    AttributeSpec(name=n, type=t, description=f"{n} ({t})")
+    for n, t in MEETING_ATTRIBUTE_TYPES.items()
+]
 
 START = datetime(2026, 10, 3, 14, 0, tzinfo=UTC)
 ALICE = Party(name="Alice Archer", email="alice@bank.example", role="host")
@@ -188,7 +207,7 @@ def _base(uuid: str, part: str, attributes: dict) -> dict:
     }
 
 
-def sample_records(uuid: str, blob_sha: str, blob_size: int) -> list[Record]:
+def meeting_records(uuid: str, blob_sha: str, blob_size: int) -> list[Record]:
     """One record of every kind for the meeting ``uuid``; the media record uses the blob."""
     meeting = meeting_attributes(uuid)
     media = Artifact(sha256=blob_sha, size=blob_size, media_type="video/mp4", file_id="mp4-1")
