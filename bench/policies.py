@@ -21,7 +21,7 @@ from plugins.policies.config import Near, PolicyConfig, RuleConfig, load_rules
 from plugins.policies.rules import validate_rules
 from plugins.policies.scanner import Scanner
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "plugins" / "policies" / "eval"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "policies" / "eval"
 FIVE = [
     "fs.promissory.guarantee",
     "fs.credentials.request",

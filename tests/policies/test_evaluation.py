@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -19,8 +19,11 @@ from plugins.policies.scanner import Scanner
 CATEGORIES = {"promissory", "off_channel", "credentials", "insider", "complaint", "pii"}
 
 
+EVAL_DIR = Path(__file__).parent / "eval"
+
+
 def load(name: str) -> list[dict]:
-    path = resources.files("plugins.policies") / "eval" / f"{name}.jsonl"
+    path = EVAL_DIR / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
