@@ -1,7 +1,7 @@
 """Benchmark: the opensearch sink vs plain ``opensearch-py`` ``helpers.streaming_bulk``.
 
-Starts its own OpenSearch node (the Maven module in opensearch-node/), builds N realistic
-records (chat conversations with threads, transcripts, polls... one meeting = 9 records),
+Starts its own OpenSearch node (the Maven module in tools/opensearch-node/), builds N
+realistic records (chat conversations with threads, transcripts, polls... one meeting = 9 records),
 then indexes the same records through ``OpenSearchSink.write`` (batches of 500) and through
 ``streaming_bulk`` (chunks of 500, the same documents), twice each, alternating. Prints
 documents/s of the best pass of each, the ratio, and the process RSS as the count grows.

@@ -14,7 +14,7 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]" -e examples/jsonl_sink -e tools/zoom_simulator
-bash opensearch-node/node.sh build
+bash tools/opensearch-node/node.sh build
 
 set +e
 .venv/bin/python -m pytest "$@"

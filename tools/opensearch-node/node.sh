@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Build, start and stop one real OpenSearch node (2.19, Java 17) bound to 127.0.0.1.
 #
-#   bash opensearch-node/node.sh build                      # resolve jars with Maven, compile
-#   bash opensearch-node/node.sh start [--port P] [--home DIR]   # background; prints the URL
-#   bash opensearch-node/node.sh stop [--home DIR]          # SIGTERM, then KILL after 30 s
-#   bash opensearch-node/node.sh run --port P --home DIR [--exit-with-parent]
-#                                                           # foreground (used by the tests)
+#   bash tools/opensearch-node/node.sh build                 # resolve jars with Maven, compile
+#   bash tools/opensearch-node/node.sh start [--port P] [--home DIR]   # background; prints URL
+#   bash tools/opensearch-node/node.sh stop [--home DIR]     # SIGTERM, then KILL after 30 s
+#   bash tools/opensearch-node/node.sh run --port P --home DIR [--exit-with-parent]
+#                                                            # foreground (used by the tests)
+# Every path is resolved relative to this script, so it runs from any directory.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,7 +48,7 @@ cmd_build() {
 
 require_built() {
   [[ -d "$TARGET/classes/io" && -d "$TARGET/dependency" ]] \
-    || die "module not built; run: bash opensearch-node/node.sh build"
+    || die "module not built; run: bash tools/opensearch-node/node.sh build"
 }
 
 parse_args() {
