@@ -115,7 +115,7 @@ class Pipeline:
 
     def _pass_source(self, source: Any, name: str, report: PassReport) -> None:
         held = False
-        units = iter(source.pull(self.state.checkpoint(name)))
+        units = iter(source.pull(self.state.checkpoint(name), self._known(name)))
         try:
             for unit in units:
                 if unit.source != name:
@@ -135,6 +135,17 @@ class Pipeline:
             close = getattr(units, "close", None)  # let a generator source clean up now
             if close is not None:
                 close()
+
+    def _known(self, name: str) -> Callable[[str], str | None]:
+        """``known(key)`` for a source: the version committed or dead-lettered, else None."""
+
+        def known(key: str) -> str | None:
+            state = self.state.unit(name, key)
+            if state is None or state.status not in ("committed", "dead"):
+                return None
+            return state.version
+
+        return known
 
     def process(
         self, source: Any, unit: Unit, advance: bool = True, retried: int | None = None

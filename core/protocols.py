@@ -13,7 +13,7 @@ Flow of one capture unit (see DESIGN §3)::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -23,11 +23,16 @@ import msgspec
 from core.records import AttributeSpec, Record
 
 __all__ = [
+    "ArchiveSink",
     "Context",
+    "Expected",
     "Failure",
     "Finding",
+    "Gap",
+    "Known",
     "Query",
     "Receipt",
+    "RefillableSource",
     "SearchResults",
     "SearchableSink",
     "Sink",
@@ -38,6 +43,9 @@ __all__ = [
     "VerifiableSink",
     "WakeableSource",
 ]
+
+Known = Callable[[str], str | None]
+"""``known(key)``: the version of a unit already committed (or dead-lettered), else ``None``."""
 
 
 class Finding(msgspec.Struct, kw_only=True, frozen=True):
@@ -51,7 +59,16 @@ class Finding(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class SpooledFile(msgspec.Struct, kw_only=True):
-    """A file of a unit, already downloaded to the spool and verified (size + SHA-256)."""
+    """One part of a unit's raw material, already in the spool and verified (size + SHA-256).
+
+    ``role`` says what the part is: ``file`` (a file the source serves as an archive file; only
+    these are ever released at the source), ``attachment`` (a file shared inside the
+    communication) or ``response`` (a raw API response body, byte for byte as received).
+    ``fingerprint`` is ``source`` when the source gave the SHA-256 and it was verified, or
+    ``computed`` when the source gave none and it was computed on receipt. ``path`` is ``""``
+    only for a part already held by the archive sinks (a unit rebuilt from the archive).
+    ``meta`` is the source's description of the part (JSON-able).
+    """
 
     file_id: str
     path: str
@@ -60,6 +77,26 @@ class SpooledFile(msgspec.Struct, kw_only=True):
     media_type: str
     name: str = ""
     meta: dict[str, Any] = msgspec.field(default_factory=dict)
+    role: str = "file"
+    fingerprint: Literal["source", "computed"] = "source"
+
+
+class Gap(msgspec.Struct, kw_only=True, frozen=True):
+    """Something a unit lacks: a ``file`` the source marks failed, or an optional ``lookup``.
+
+    ``part`` names what is missing (``file 7f3a (MP4)``, ``GET /report/meetings/{uuid}/...``),
+    ``reason`` the source's answer. A gap with ``retry_until`` in the future is retried on later
+    passes (``RefillableSource.refill``); ``None`` means final.
+    """
+
+    part: str
+    reason: str = ""
+    kind: Literal["file", "lookup"] = "lookup"
+    retry_until: datetime | None = None
+
+    def line(self) -> str:
+        """The gap as one line for ``ecomms status``."""
+        return f"{self.part}: {self.reason}" if self.reason else self.part
 
 
 class Failure(msgspec.Struct, kw_only=True, frozen=True):
@@ -73,12 +110,16 @@ class Failure(msgspec.Struct, kw_only=True, frozen=True):
 class Unit(msgspec.Struct, kw_only=True):
     """One source object captured whole (for Zoom: one meeting or webinar instance).
 
-    ``key`` identifies it within its source instance. ``version`` changes when its content
-    changes (e.g. a hash of its file ids and fingerprints): a committed unit whose version
-    is unchanged is skipped on replay. ``checkpoint`` is the value the source may resume
-    from once this unit and every unit before it is settled; ``None`` keeps the current one.
-    ``failure`` is set by a source that could not capture the unit; the pipeline then
-    retries or dead-letters it. ``payloads`` are the raw API payloads, by name.
+    ``key`` identifies it within its source instance. ``version`` changes when the object
+    changes at the source (computed from what the source lists, e.g. its file ids and
+    fingerprints, so an unchanged unit is recognised before anything is downloaded): a
+    committed unit whose version is unchanged is skipped on replay. ``checkpoint`` is the
+    value the source may resume from once this unit and every unit before it is settled;
+    ``None`` keeps the current one. ``failure`` is set by a source that could not capture the
+    unit; the pipeline then retries or dead-letters it. ``files`` holds every part of its raw
+    material (see :class:`SpooledFile`); ``payloads`` small decoded JSON a source may carry
+    inline; ``meta`` the source's own bookkeeping. All of it is archived (custody) before any
+    record is derived from it.
     """
 
     source: str
@@ -89,18 +130,37 @@ class Unit(msgspec.Struct, kw_only=True):
     title: str = ""
     payloads: dict[str, Any] = msgspec.field(default_factory=dict)
     files: list[SpooledFile] = msgspec.field(default_factory=list)
-    gaps: list[str] = msgspec.field(default_factory=list)
+    gaps: list[Gap] = msgspec.field(default_factory=list)
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
     checkpoint: str | None = None
     failure: Failure | None = None
 
 
 class Receipt(msgspec.Struct, kw_only=True):
-    """A sink's proof that every record (and artifact) of a unit is durable."""
+    """A sink's proof that every record (and artifact) of a write is durable.
+
+    ``artifacts`` lists every SHA-256 the sink holds for the write (provided now or stored
+    before); ``digests`` maps each record id to the SHA-256 of the bytes an archive sink
+    stored for it (empty for index sinks); ``detail`` is the sink's own (e.g. manifest position).
+    """
 
     sink: str
     record_ids: list[str]
     artifacts: list[str] = msgspec.field(default_factory=list)
+    digests: dict[str, str] = msgspec.field(default_factory=dict)
     detail: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class Expected(msgspec.Struct, kw_only=True):
+    """What the custody ledger says one archive sink holds, as of ledger entry ``ledger_seq``.
+
+    ``artifacts`` maps SHA-256 to size; ``records`` maps record id to the digest of a stored
+    version (a later version may exist beside it).
+    """
+
+    artifacts: dict[str, int] = msgspec.field(default_factory=dict)
+    records: dict[str, str] = msgspec.field(default_factory=dict)
+    ledger_seq: int = 0
 
 
 class Query(msgspec.Struct, kw_only=True):
@@ -156,8 +216,15 @@ class Source(Protocol):
     def check(self) -> list[Finding]:
         """Verify credentials, permissions and reachability; never raises for a failed check."""
 
-    def pull(self, checkpoint: str | None) -> Iterator[Unit]:
-        """Yield units captured since ``checkpoint`` (``None``: from the configured start)."""
+    def pull(self, checkpoint: str | None, known: Known) -> Iterator[Unit]:
+        """Yield units captured since ``checkpoint`` (``None``: from the configured start).
+
+        ``known(key)`` is the version of that unit already committed (or dead-lettered), or
+        ``None``. A unit whose version equals ``known(key)`` is yielded without downloading or
+        enriching anything (key, version and checkpoint only): the pipeline skips it. A
+        problem with one source object is yielded as a unit with ``failure`` set, never
+        raised: an exception ends the pass.
+        """
 
     def recapture(self, unit: Unit) -> Unit:
         """Capture again a unit that was dead-lettered (``unit`` has no files; fetch them)."""
@@ -228,8 +295,49 @@ class SearchableSink(Sink, Protocol):
 class VerifiableSink(Sink, Protocol):
     """A sink that can re-check what it stores (``ecomms audit verify`` calls it)."""
 
-    def verify(self) -> list[Finding]:
-        """Re-hash stored bytes and records; one failed finding per changed or missing item."""
+    def verify(self, expected: Expected | None = None) -> list[Finding]:
+        """Re-check stored bytes and records; one failed finding per changed or missing item.
+
+        With ``expected`` (built from the custody ledger), also prove that every artifact and
+        record version it names exists here unchanged. A passing finding states what was
+        verified.
+        """
+
+
+@runtime_checkable
+class ArchiveSink(VerifiableSink, Protocol):
+    """The archive of record: keeps artifact bytes and every record version, write-once.
+
+    ``stores_artifacts`` is True. Custody (capture records and every part's bytes) is written
+    only to archive sinks; ``reprocess`` and ``rebuild`` read them back from here.
+    """
+
+    stores_artifacts: ClassVar[bool]
+
+    def fetch(self, sha256: str, directory: Path) -> Path:
+        """A local path holding the artifact's bytes, verified against ``sha256``.
+
+        The stored file itself when it is local (callers never modify it), or a copy placed in
+        ``directory``. ``IntegrityError`` naming the sink and the SHA-256 when it is missing or
+        altered.
+        """
+
+    def records(self, kinds: Collection[str] = ()) -> Iterator[Record]:
+        """The latest version of every stored record (only ``kinds`` when given), in
+        ascending id order, streamed in constant memory."""
+
+
+@runtime_checkable
+class RefillableSource(Source, Protocol):
+    """A source that can retry a committed unit's retryable gaps (failed optional lookups)."""
+
+    def refill(self, unit: Unit) -> Unit:
+        """Retry the gaps of ``unit`` whose ``retry_until`` is in the future.
+
+        ``unit`` was rebuilt from the archive (its parts are references, ``path == ""``).
+        Return it with the new parts added (spooled, verified), the filled gaps removed and the
+        others updated; unchanged when nothing could be filled. Never fetches parts it has.
+        """
 
 
 @runtime_checkable

@@ -1,10 +1,14 @@
 """Records: what every sink stores and every reviewer searches.
 
-All structs share :class:`Base` (keyword-only, omit defaults when encoding, unknown
-fields rejected). Records are a tagged union on ``kind``: decode any of them with
-``decode_record`` / ``decode_records``. Schema evolution follows msgspec's rules: a new
-field always has a default, a field's type never changes; ``schema_version`` tells
-readers which set of fields to expect.
+All structs share :class:`Base` (keyword-only, omit defaults when encoding). Records are a
+tagged union on ``kind``: decode any of them with ``decode_record`` / ``decode_records``.
+Schema evolution follows msgspec's rules: a new field always has a default, a field's type
+never changes, and readers **ignore unknown fields**, so a record written by a newer version
+is readable by an older one; ``schema_version`` tells readers which set of fields to expect.
+
+:class:`CaptureRecord` (kind ``capture``) is not a searchable record: it is the raw unit as
+the archive of record keeps it (every part by SHA-256, gaps, the source's bookkeeping), written
+only to archive sinks; ``reprocess`` derives the other records from it again.
 
 A record never holds media bytes: it references them as :class:`Artifact` (SHA-256, size,
 media type, original file id), and the bytes travel beside the records to the sinks.
@@ -19,6 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 __all__ = [
+    "CAPTURE_KIND",
     "RECORD_KINDS",
     "SCHEMA_VERSION",
     "AnyRecord",
@@ -27,12 +32,14 @@ __all__ = [
     "AttributeType",
     "Base",
     "CaptionsRecord",
+    "CaptureRecord",
     "ChatRecord",
     "Entry",
     "Hit",
     "MediaRecord",
     "MeetingRecord",
     "Message",
+    "Part",
     "Party",
     "PollRecord",
     "QARecord",
@@ -55,8 +62,9 @@ SCHEMA_VERSION = 1
 AttributeType = Literal["keyword", "text", "integer", "boolean", "date", "keyword_list"]
 
 
-class Base(msgspec.Struct, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
-    """Shared options of every record struct: keyword-only, compact, strict on decode."""
+class Base(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Shared options of every record struct: keyword-only, compact; unknown fields are
+    ignored on decode (forward compatibility: newer writers, older readers)."""
 
 
 class AttributeSpec(Base, frozen=True):
@@ -190,6 +198,8 @@ class Record(Base, tag_field="kind"):
     ``id`` is deterministic (``record_id``) so replays never make duplicates. ``attributes``
     holds the source's metadata attributes by their documented names, typed as the
     source's :class:`AttributeSpec` says (dates as UTC datetimes, sizes as ints).
+    ``errors`` lists derivation errors: a part that could not be parsed still yields a record
+    (its artifact, attributes and media type, no parsed content) naming what went wrong.
     """
 
     id: str
@@ -206,6 +216,7 @@ class Record(Base, tag_field="kind"):
     entries: list[Entry] = msgspec.field(default_factory=list)
     parent_id: str = ""
     risk: Risk | None = None
+    errors: list[str] = msgspec.field(default_factory=list)
     captured_at: datetime | None = None
     schema_version: int = SCHEMA_VERSION
 
@@ -251,6 +262,46 @@ class SummaryRecord(Record, tag="summary"):
     """An AI-generated meeting summary."""
 
 
+class Part(Base, frozen=True):
+    """One part of a captured unit as archived: a spooled file without its local path."""
+
+    file_id: str
+    sha256: str
+    size: int
+    media_type: str
+    name: str = ""
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+    role: str = "file"
+    fingerprint: str = "source"
+
+
+class CaptureGap(Base, frozen=True):
+    """A gap of a captured unit as archived (see ``core.protocols.Gap``)."""
+
+    part: str
+    reason: str = ""
+    kind: str = "lookup"
+    retry_until: datetime | None = None
+
+
+CAPTURE_KIND = "capture"
+
+
+class CaptureRecord(Record, tag="capture", kw_only=True):
+    """The raw unit as the archive of record keeps it: every part by SHA-256, and the gaps.
+
+    ``artifacts`` has one entry per part, so an archive refuses it unless it holds every
+    part's bytes. Written only to archive sinks, never indexed for search.
+    """
+
+    key: str
+    version: str = ""
+    parts: list[Part] = msgspec.field(default_factory=list)
+    payloads: dict[str, Any] = msgspec.field(default_factory=dict)
+    gaps: list[CaptureGap] = msgspec.field(default_factory=list)
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
 AnyRecord = (
     MeetingRecord
     | MediaRecord
@@ -261,8 +312,10 @@ AnyRecord = (
     | QARecord
     | SurveyRecord
     | SummaryRecord
+    | CaptureRecord
 )
 
+#: The searchable record kinds (every kind but ``capture``).
 RECORD_KINDS: dict[str, type[Record]] = {
     cls.__struct_config__.tag: cls  # type: ignore[misc]
     for cls in (

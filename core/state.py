@@ -20,7 +20,7 @@ import msgspec
 from core import ledger
 from core.errors import StateError
 from core.protocols import Receipt, Unit
-from core.state_models import SCHEMA, DeadLetter, UnitState
+from core.state_models import SCHEMA, DeadLetter, UnitState, decode_gaps
 
 __all__ = ["DeadLetter", "State", "UnitState"]
 
@@ -107,7 +107,7 @@ class State:
             attempts=row[4],
             first_captured_at=datetime.fromisoformat(row[5]),
             last_error=row[6],
-            gaps=msgspec.json.decode(row[7]),
+            gaps=decode_gaps(row[7]),
             acked=bool(row[8]),
         )
 
@@ -150,7 +150,7 @@ class State:
             "record_ids": sorted(record_ids),
             "artifacts": sorted(f.sha256 for f in unit.files),
             "files": sorted(f.file_id for f in unit.files),
-            "gaps": unit.gaps,
+            "gaps": [gap.line() for gap in unit.gaps],
             "receipts": [msgspec.to_builtins(r) for r in receipts],
         }
         snapshot = msgspec.json.encode(unit).decode()
@@ -268,7 +268,7 @@ class State:
             ).fetchall()
         )
         gaps = [
-            {"key": k, "gaps": msgspec.json.decode(g)}
+            {"key": k, "gaps": [gap.line() for gap in decode_gaps(g)]}
             for k, g in self.db.execute(
                 "SELECT key, gaps FROM units WHERE source=? AND gaps != '[]' ORDER BY key",
                 (source,),

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import msgspec
 
-from core.protocols import Unit
+from core.protocols import Gap, Unit
 
-__all__ = ["SCHEMA", "DeadLetter", "UnitState"]
+__all__ = ["SCHEMA", "DeadLetter", "UnitState", "decode_gaps"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT);
@@ -36,7 +36,7 @@ class UnitState(msgspec.Struct, kw_only=True, frozen=True):
     attempts: int
     first_captured_at: datetime
     last_error: str
-    gaps: list[str]
+    gaps: list[Gap]
     acked: bool
 
 
@@ -54,3 +54,11 @@ class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
     def unit(self) -> Unit:
         """The unit as it was when dead-lettered (payloads and file metadata)."""
         return msgspec.json.decode(self.snapshot, type=Unit)
+
+
+def decode_gaps(text: str) -> list[Gap]:
+    """Stored gaps as :class:`Gap` values; a plain string (older rows) is a file gap."""
+    return [
+        Gap(part=item, kind="file") if isinstance(item, str) else msgspec.convert(item, Gap)
+        for item in msgspec.json.decode(text or "[]")
+    ]

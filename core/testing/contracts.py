@@ -209,7 +209,7 @@ class SourceContract:
 
     def test_units_are_complete_and_verified(self, source: Any) -> None:
         """Units carry this instance's name, unique keys, and files whose bytes match."""
-        units = list(source.pull(None))
+        units = list(source.pull(None, lambda key: None))
         assert units
         assert len({u.key for u in units}) == len(units)
         for unit in units:
@@ -221,13 +221,13 @@ class SourceContract:
 
     def test_pull_is_deterministic(self, source: Any) -> None:
         """Pulling again from the start gives the same keys and versions (replays are harmless)."""
-        first = [(u.key, u.version) for u in source.pull(None)]
-        again = [(u.key, u.version) for u in source.pull(None)]
+        first = [(u.key, u.version) for u in source.pull(None, lambda key: None)]
+        again = [(u.key, u.version) for u in source.pull(None, lambda key: None)]
         assert first == again
 
     def test_acknowledge_returns_actions(self, source: Any) -> None:
         """``acknowledge`` returns a list of JSON-able actions for the ledger."""
-        unit = next(iter(source.pull(None)))
+        unit = next(iter(source.pull(None, lambda key: None)))
         actions = source.acknowledge(unit, [])
         assert isinstance(actions, list)
         msgspec.json.encode(actions)

@@ -11,7 +11,7 @@ import msgspec
 
 from core.config import Secret
 from core.errors import SinkUnavailable
-from core.protocols import Context, Finding, Query, Receipt, SearchResults
+from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.records import Record, decode_record, encode_record
 from core.testing.fakes import crash_point, fsync_append
 
@@ -109,7 +109,7 @@ class FakeSink:
         """The stored record with this id."""
         return next((r for r in self._load() if r.id == record_id), None)
 
-    def verify(self) -> list[Finding]:
+    def verify(self, expected: Expected | None = None) -> list[Finding]:
         """Re-hash every blob; one failed finding per changed blob."""
         out = []
         for blob in sorted((self.dir / "blobs").glob("*")):

@@ -17,7 +17,7 @@ import msgspec
 
 from core.config import Secret
 from core.errors import PayloadError
-from core.protocols import Context, Failure, Finding, Receipt, SpooledFile, Unit
+from core.protocols import Context, Failure, Finding, Gap, Known, Receipt, SpooledFile, Unit
 from core.records import Artifact, AttributeSpec, ChatRecord, MeetingRecord, Record, record_id
 
 __all__ = ["FakeSource", "FakeTransformer", "crash_point", "fsync_append", "read_acks"]
@@ -97,7 +97,7 @@ class FakeSource:
         """Always reachable."""
         return [Finding(component=self.context.name, check="fake source", ok=True)]
 
-    def pull(self, checkpoint: str | None) -> Iterator[Unit]:
+    def pull(self, checkpoint: str | None, known: Known | None = None) -> Iterator[Unit]:
         """Yield the units after ``checkpoint`` (the index of the last settled unit)."""
         start = int(checkpoint or 0)
         for index in range(start + 1, self._count() + 1):
@@ -157,7 +157,7 @@ class FakeSource:
             version="v1",
             title=f"Fake unit {index}",
             payloads={"texts": texts},
-            gaps=list(self.config.gaps.get(key, [])),
+            gaps=[Gap(part=text, kind="file") for text in self.config.gaps.get(key, [])],
             checkpoint=str(index),
         )
         mode = self._failing(key)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import EcommsError, ScopeError
-from core.protocols import Failure, SpooledFile, Unit
+from core.protocols import Failure, Gap, SpooledFile, Unit
 from plugins.zoom_ecomms.client import DailyLimitReached, ZoomClient, describe
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.download import Downloader
@@ -89,7 +89,7 @@ class Capturer:
         unit.payloads["meeting"] = dict(meeting, archive_files=selected)
         unit.payloads[LISTED_IDS] = [f["id"] for f in files]
         unit.gaps = [
-            f"file {f['id']} ({f.get('file_type')}) failed at Zoom"
+            Gap(part=f"file {f['id']} ({f.get('file_type')})", reason="failed at Zoom", kind="file")
             for f in selected
             if f.get("status") == "failed"
         ]

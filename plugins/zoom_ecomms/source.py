@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from core.errors import ConfigError, EcommsError, PayloadError
-from core.protocols import Context, Finding, Receipt, Unit
+from core.protocols import Context, Finding, Known, Receipt, Unit
 from core.records import AttributeSpec
 from plugins.zoom_ecomms.acknowledge import acknowledge_unit
 from plugins.zoom_ecomms.auth import S2SAuth, token_provider
@@ -111,7 +111,7 @@ class ZoomSource:
         ]
         return findings + scope_findings(component, self.config, self.provider.granted_scopes)
 
-    def pull(self, checkpoint: str | None) -> Iterator[Unit]:
+    def pull(self, checkpoint: str | None, known: Known | None = None) -> Iterator[Unit]:
         """Yield ready meetings window by window; checkpoints never pass a pending meeting.
 
         When Zoom's daily cap is reached the pass ends at the meeting that hit it (``held``

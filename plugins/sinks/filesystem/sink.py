@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from core.errors import IntegrityError, RecordRejected, SinkUnavailable
-from core.protocols import Context, Finding, Receipt
+from core.protocols import Context, Expected, Finding, Receipt
 from core.records import Record, decode_record, encode_record
 
 from .atomic import copy_once, ensure_dir, fsync_dir, hash_file, remove_temp_files, write_once
@@ -131,7 +131,7 @@ class FilesystemSink:
         found = versions_in(record_dir(self.root, record_id))
         return [decode_record(path.read_bytes()) for _, path in found]
 
-    def verify(self) -> list[Finding]:
+    def verify(self, expected: Expected | None = None) -> list[Finding]:
         """Re-hash every blob and record file and check the manifest chain."""
         return verify_archive(self.root, self.context.name)
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from core.errors import ConfigError, SinkUnavailable, StateError
-from core.protocols import Context, Finding, Query, Receipt, SearchResults
+from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.records import AttributeType, Record, decode_record
 
 from .query import fts_expression, where_sql
@@ -142,7 +142,7 @@ class SqliteSink:
         with self._lock:
             return dict(self._known_types(self._connection(create=False)))
 
-    def verify(self) -> list[Finding]:
+    def verify(self, expected: Expected | None = None) -> list[Finding]:
         """Run SQLite's and FTS5's integrity checks (the archive of record is elsewhere)."""
         if self._conn is None and not self.path.exists():
             detail = f"{self.path}: no search store at this path"

@@ -120,7 +120,7 @@ def build_meeting_record(ctx: MeetingContext, unit: Unit) -> MeetingRecord:
     lines.append(f"Meeting UUID: {ctx.uuid}")
     lines.extend(f"Participant: {_party_line(p)}" for p in ctx.roster.parties())
     lines.extend(f"File: {f.name or f.file_id} ({f.media_type})" for f in unit.files)
-    lines.extend(f"Capture gap: {gap}" for gap in unit.gaps)
+    lines.extend(f"Capture gap: {gap.line()}" for gap in unit.gaps)
     parent = record_id(ctx.source, ctx.parent_uuid, "meeting") if ctx.parent_uuid else ""
     return ctx.base(
         MeetingRecord,

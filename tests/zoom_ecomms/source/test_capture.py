@@ -51,7 +51,7 @@ def test_failed_file_is_a_reported_gap(zoom_simulator, make_source):
     for unit in gapped:
         failed = [f for f in unit.payloads["meeting"]["archive_files"] if f["status"] == "failed"]
         assert len(unit.gaps) == len(failed)
-        assert all(f"file {f['id']}" in " ".join(unit.gaps) for f in failed)
+        assert all(f"file {f['id']}" in " ".join(g.part for g in unit.gaps) for f in failed)
         assert {f["id"] for f in failed}.isdisjoint({s.file_id for s in unit.files})
 
 
