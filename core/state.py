@@ -293,6 +293,19 @@ class State:
             "last_error": run[1] if run else "",
         }
 
+    def append_event(self, event: str, source: str, unit_key: str, data: Any) -> int:
+        """Append one custody event of a plugin (e.g. ``legal_hold``) to the ledger; its seq.
+
+        ``data`` is JSON-able and must hold no secret; the entry is hash-chained like every
+        other and verified by ``ecomms audit verify``.
+        """
+        with self.transaction() as db:
+            return ledger.append(db, event, source, unit_key, data)
+
+    def ledger_entries(self, source: str | None = None) -> list[ledger.LedgerEntry]:
+        """Every custody ledger entry in order (of one source when given)."""
+        return list(ledger.entries(self.db, source))
+
     def verify_ledger(self) -> tuple[int, list[str]]:
         """Recompute the custody ledger's hash chain."""
         return ledger.verify_chain(self.db)
