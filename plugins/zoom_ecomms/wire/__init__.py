@@ -1,0 +1,1 @@
+"""The structs behind :mod:`plugins.zoom_ecomms.models` (import them from there)."""
