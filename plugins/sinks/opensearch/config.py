@@ -19,8 +19,9 @@ class OpenSearchConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     refresh policy: ``false`` (default; durability does not need it, the translog is
     fsynced before OpenSearch answers), ``wait_for`` or ``true`` (visible to search at once).
     ``bulk_docs`` / ``bulk_bytes`` bound one bulk request. Failed requests (connection
-    errors, 429, 5xx) are retried ``max_retries`` times with exponential backoff starting at
-    ``backoff`` seconds and capped at ``max_backoff``.
+    errors, 429, 5xx) are retried ``max_retries`` times with core's backoff
+    (:mod:`core.backoff`: full jitter, ceiling ``backoff`` seconds doubled per retry, capped at
+    ``max_backoff``).
     """
 
     hosts: list[str] = msgspec.field(default_factory=lambda: ["http://127.0.0.1:9200"])

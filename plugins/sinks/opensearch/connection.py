@@ -11,7 +11,6 @@ Failure table (request level)::
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,10 +18,18 @@ from typing import Any, TypeVar
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
+from core.backoff import delay
 from core.errors import AuthError, ConfigError, EcommsError, SinkUnavailable
 from plugins.sinks.opensearch.config import OpenSearchConfig
 
-__all__ = ["RETRY_STATUSES", "call_with_retries", "make_client", "translate"]
+__all__ = [
+    "RETRY_STATUSES",
+    "backoff_delay",
+    "call_with_retries",
+    "make_client",
+    "retryable",
+    "translate",
+]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 T = TypeVar("T")
@@ -102,9 +109,8 @@ def retryable(error: Exception) -> bool:
 
 
 def backoff_delay(attempt: int, config: OpenSearchConfig) -> float:
-    """Exponential backoff with full jitter for retry ``attempt`` (0-based)."""
-    ceiling = min(config.max_backoff, config.backoff * (2**attempt))
-    return random.uniform(ceiling / 2, ceiling)
+    """Seconds before retry ``attempt`` (0-based): core's policy with this sink's numbers."""
+    return delay(attempt, base=config.backoff, cap=config.max_backoff)
 
 
 def call_with_retries(fn: Callable[[], T], config: OpenSearchConfig, where: str, sink: str) -> T:
