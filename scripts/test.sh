@@ -2,7 +2,8 @@
 # Set up everything the test suite needs on a fresh machine, then run the whole suite.
 # Creates .venv, installs ecomms with its test extra, the example third-party sink and the
 # Zoom simulator (with the demo command),
-# builds the OpenSearch test node (Java 17 + Maven), and runs pytest.
+# builds the OpenSearch test node (Java 17 + Maven) and the S3 test server (Versity S3
+# Gateway, with Go, into tools/bin once), and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,20 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]" -e examples/jsonl_sink -e tools/zoom_simulator
 bash tools/opensearch-node/node.sh build
+
+if [ ! -x tools/bin/versitygw ]; then
+    if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+        export PATH="/usr/local/go/bin:$PATH"
+    fi
+    if ! command -v go >/dev/null 2>&1; then
+        # Debian's golang-go is too old for versitygw (go 1.25); a Go >= 1.21 fetches the
+        # toolchain it needs through the module proxy by itself
+        echo "error: the S3 test server needs the Go toolchain (1.21 or later) on PATH" >&2
+        exit 1
+    fi
+    echo "building the S3 test server (versitygw v1.8.0) into tools/bin" >&2
+    GOBIN="$PWD/tools/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+fi
 
 set +e
 .venv/bin/python -m pytest "$@"
