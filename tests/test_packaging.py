@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT_PLUGINS = {"zoom_ecomms", "filesystem", "sqlite", "opensearch", "policies"}
+PRODUCT_PLUGINS = {"zoom_ecomms", "filesystem", "sqlite", "opensearch", "s3", "policies"}
 
 
 def _clean_clone_files() -> list[str]:
