@@ -1,10 +1,15 @@
-"""Entry point of the s3 plugin: registers the WORM archive-of-record sink."""
+"""Entry point of the s3 plugin: the archive sink and the ``ecomms legal-hold`` commands."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from core.hookspecs import hookimpl
 
 from .sink import S3Sink
+
+if TYPE_CHECKING:
+    import click
 
 
 @hookimpl
@@ -12,3 +17,10 @@ def ecomms_register_sinks() -> list[type]:
     """Register :class:`S3Sink` as sink ``s3``."""
     return [S3Sink]
 
+
+@hookimpl
+def ecomms_register_commands(cli: click.Group) -> None:
+    """Add the ``ecomms legal-hold`` command group."""
+    from .commands import legal_hold_group
+
+    cli.add_command(legal_hold_group)
