@@ -107,14 +107,14 @@ class Planner:
         return Lock(config.retention_mode, config.until(config.retention_for(kinds), self.now))
 
     def blobs(self) -> list[Planned]:
-        """Every artifact provided or referenced, looked up; RecordRejected for absent ones."""
+        """Every artifact provided or referenced, with its lock (not looked up yet)."""
         kinds: dict[str, list[str]] = {sha: [] for sha in self.artifacts}
         media: dict[str, str] = {}
         for record in self.records:
             for artifact in record.artifacts:
                 kinds.setdefault(artifact.sha256, []).append(record.kind)
                 media.setdefault(artifact.sha256, artifact.media_type)
-        planned = [
+        return [
             Planned(
                 key=self.b.layout.blob(sha),
                 sha256=sha,
@@ -124,13 +124,16 @@ class Planner:
             )
             for sha in sorted(kinds)
         ]
-        planned = self.b.each(self.look_up_blob, planned)
-        missing = {o.sha256 for o in planned if o.stored is None and o.path is None}
-        if missing:
-            self._reject(missing)
-        return planned
 
-    def _reject(self, missing: set[str]) -> None:
+    def look_up(self, item: Planned | Record) -> Planned:
+        """A blob looked up (:meth:`look_up_blob`) or a record planned (:meth:`record`)."""
+        return self.look_up_blob(item) if isinstance(item, Planned) else self.record(item)
+
+    def refuse_absent(self, blobs: list[Planned]) -> None:
+        """RecordRejected naming the records whose artifacts are neither given nor stored."""
+        missing = {o.sha256 for o in blobs if o.stored is None and o.path is None}
+        if not missing:
+            return
         reasons = {
             record.id: f"artifact {artifact.sha256} was not provided"
             for record in self.records

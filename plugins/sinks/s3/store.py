@@ -65,25 +65,37 @@ class WriteJob:
         self.plan = Planner(bucket, list(records), dict(artifacts), self.now)
 
     def run(self) -> Receipt:
-        """Plan, journal, upload, confirm, list; raises our errors only (see ``Bucket.fail``)."""
+        """Plan, journal, upload, confirm, list; raises our errors only (see ``Bucket.fail``).
+
+        Looking up and storing are two parallel passes over every object (blobs first, then
+        record versions), so small records travel while a large file uploads.
+        """
         self.manifest.refresh()
         pending = [k for k in self.journal.pending() if k not in self.manifest.listed_since_hint]
         out = _Outcome(leftovers=self.plan.leftovers(pending))
-        out.blobs = self.plan.blobs()
-        out.versions = self.b.each(self.plan.record, list(self.records.values()))
+        blobs = self.plan.blobs()
+        planned = self.b.each(self.plan.look_up, [*blobs, *self.records.values()])
+        out.blobs, out.versions = planned[: len(blobs)], planned[len(blobs) :]
+        self.plan.refuse_absent(out.blobs)  # before anything is written
         self.journal.add([o.key for o in out.covered if o.stored is None])
-        self.b.each(self._upload_blob, [o for o in out.blobs if o.stored is None])
-        out.versions = self.b.each(self._upload_version, out.versions)
-        self.b.each(self._confirm, out.covered)
+        stored = self.b.each(self._store, out.covered)
+        out.blobs, out.versions = stored[: len(blobs)], stored[len(blobs) :]
         seq, head_hash = self.manifest.append(self._entries(out), self._segment_lock())
         self.journal.clear()
         return self._receipt(out, seq, head_hash)
+
+    def _store(self, obj: Planned) -> Planned:
+        """Upload ``obj`` if it is not stored yet, then confirm its lock."""
+        if obj.stored is None:
+            obj = self._upload_version(obj) if obj.record_id else self._upload_blob(obj)
+        self._confirm(obj)
+        return obj
 
     def _segment_lock(self) -> Lock:
         config = self.b.config
         return Lock(config.retention_mode, config.until(config.longest_retention(), self.now))
 
-    def _upload_blob(self, obj: Planned) -> None:
+    def _upload_blob(self, obj: Planned) -> Planned:
         assert obj.path is not None
         config = self.b.config
         size = obj.path.stat().st_size
@@ -104,6 +116,7 @@ class WriteJob:
             raise self.b.fail(exc, f"upload blob {obj.sha256}") from exc
         if obj.stored is None:
             raise IntegrityError("a blob vanished while it was written", key=obj.key)
+        return obj
 
     def _upload_version(self, obj: Planned) -> Planned:
         for _ in range(_RACES):
