@@ -93,7 +93,7 @@ def _throughput(args: argparse.Namespace, gateway: Gateway, work: Path) -> None:
         / 1e6
     )
     sink_times, plain_times = [], []
-    for _ in range(2):
+    for _ in range(3):
         sink_times.append(_sink_pass(gateway, meetings, work))
         plain_times.append(_plain_pass(gateway, meetings, work))
     sink, plain = min(sink_times), min(plain_times)
