@@ -11,7 +11,11 @@ __all__ = ["JsonFormatter", "configure_logging"]
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the exception, if any)."""
+    """One JSON object per line: time, level, logger, message (and the exception, if any).
+
+    A record logged with ``extra={"context": {...}}`` also carries that dict as ``context``
+    (the fields a service filters on, e.g. a refused webhook request's peer and status).
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         """Render ``record`` as a JSON line."""
@@ -21,6 +25,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        context = getattr(record, "context", None)
+        if isinstance(context, dict):
+            data["context"] = context
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
