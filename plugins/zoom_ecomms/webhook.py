@@ -4,9 +4,11 @@ The API listing stays the source of truth; the receiver only wakes the poller. I
 Zoom's URL validation (``endpoint.url_validation``) and rejects requests whose
 ``x-zm-signature`` is wrong or whose ``x-zm-request-timestamp`` is older than five minutes.
 Zoom re-sends an event it thinks was not received; a repeat (same event, ``event_ts`` and
-meeting UUID) is answered 200 but wakes nobody. Run it behind a TLS-terminating proxy: Zoom
-only calls public HTTPS endpoints. (The simulator signs with its own code on purpose: it
-plays Zoom and stays independent of the connector.)
+meeting UUID) is answered 200 but wakes nobody. The HTTP side is
+:class:`~plugins.zoom_ecomms.webhook_server.WebhookServer`: bounded bodies, headers and
+connections, read deadlines, one log line per refused request (:class:`Limits`). Run it
+behind a TLS-terminating proxy: Zoom only calls public HTTPS endpoints. (The simulator
+signs with its own code on purpose: it plays Zoom and stays independent of the connector.)
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 from typing import Any
 
 from core.config import Secret
+from plugins.zoom_ecomms.webhook_http import Limits, Request
+from plugins.zoom_ecomms.webhook_server import WebhookServer
 
-__all__ = ["MAX_AGE_SECONDS", "WebhookReceiver", "sign", "validation_reply", "verify"]
+__all__ = ["MAX_AGE_SECONDS", "Limits", "WebhookReceiver", "sign", "validation_reply", "verify"]
 
 MAX_AGE_SECONDS = 300
-MAX_BODY = 1 << 20
 MAX_REMEMBERED = 1024  # deliveries remembered for de-duplication
 ARCHIVE_EVENT = "recording.archive_files_completed"
 
@@ -54,33 +57,40 @@ def validation_reply(secret: str, plain_token: str) -> dict[str, str]:
 
 
 class WebhookReceiver:
-    """A small HTTP server; ``wait(timeout)`` returns True when an archive event arrived."""
+    """Zoom's webhook endpoint; ``wait(timeout)`` returns True when an archive event arrived.
 
-    def __init__(self, secret: Secret, host: str = "127.0.0.1", port: int = 0) -> None:
+    ``limits`` bounds the HTTP side (body, headers, deadlines, connections; :class:`Limits`).
+    """
+
+    def __init__(
+        self,
+        secret: Secret,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         self._secret = secret
         self._event = threading.Event()
         self.hinted: list[str] = []
         self._seen: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self._seen_lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.server = WebhookServer(host, port, self._serve, limits or Limits())
 
     @property
     def url(self) -> str:
         """Where the receiver listens."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        host, port = self.server.address
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def start(self) -> WebhookReceiver:
         """Start serving in a background thread."""
-        self._thread.start()
+        self.server.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and release the port."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
+        self.server.stop()
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for an archive event; clear the hint when seen."""
@@ -88,8 +98,8 @@ class WebhookReceiver:
         self._event.clear()
         return seen
 
-    def handle(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
-        """Process one delivery; return the HTTP status and JSON reply."""
+    def handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+        """Process one delivery (lower-case header names); return the status and JSON reply."""
         secret = self._secret.reveal()
         timestamp = headers.get("x-zm-request-timestamp", "")
         if not verify(secret, timestamp, body, headers.get("x-zm-signature", ""), time.time()):
@@ -112,6 +122,9 @@ class WebhookReceiver:
                 self._event.set()
         return 200, {}
 
+    def _serve(self, request: Request) -> tuple[int, dict[str, Any]]:
+        return self.handle(request.headers, request.body)
+
     def _first_delivery(self, key: tuple[str, str, str]) -> bool:
         with self._seen_lock:
             if key in self._seen:
@@ -120,28 +133,3 @@ class WebhookReceiver:
             if len(self._seen) > MAX_REMEMBERED:
                 self._seen.popitem(last=False)
             return True
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY:
-                    self._reply(413, {"error": "body too large"})
-                    return
-                status, reply = receiver.handle(self.headers, self.rfile.read(length))
-                self._reply(status, reply)
-
-            def _reply(self, status: int, reply: dict[str, Any]) -> None:
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        return Handler
