@@ -123,7 +123,10 @@ class Builder:
         speakers = [a.person for a in meeting.attendees[:3]]
         if transcript:
             data = build_vtt(self.rng, speakers, meeting.duration_s, numbered=True, flagged=True)
-            meeting.files.append(self.text(meeting, "TRANSCRIPT", "audio_transcript", data))
+            kind = ("CC", "closed_caption")
+            if self.config.file_types != "documented":
+                kind = ("TRANSCRIPT", "audio_transcript")
+            meeting.files.append(self.text(meeting, *kind, data))
         if captions:
             data = build_vtt(self.rng, speakers, meeting.duration_s, numbered=False, flagged=False)
             meeting.files.append(self.text(meeting, "CC", "closed_caption", data))

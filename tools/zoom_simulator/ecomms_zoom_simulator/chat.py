@@ -126,15 +126,12 @@ def _group_chat(script: _Script, members: list[Person], late: Person) -> None:
     loc = script.plan.location
     group_id = script.msg_id()
     texts = ["Quick side huddle on pricing?", FLAGGED[2], "Agreed, I'll handle it."]
+    # msg_type 2 requires r_id, r_name, r_email; a group has no single receiver: all empty
+    # (what Zoom puts there for a group is not documented).
+    group = {"private_group_id": group_id, "r_id": "", "r_name": "", "r_email": ""}
     for sender, text in zip(members, texts, strict=False):
-        script.add(2, sender, f"{loc}{loc}01000700", private_group_id=group_id, msg_content=text)
-    script.add(
-        2,
-        late,
-        f"{loc}{loc}01000700",
-        private_group_id=group_id,
-        msg_content="Joined late, what's up?",
-    )
+        script.add(2, sender, f"{loc}{loc}01000700", msg_content=text, **group)
+    script.add(2, late, f"{loc}{loc}01000700", msg_content="Joined late, what's up?", **group)
 
 
 def _edits(script: _Script, people: list[Person], targets: list[dict]) -> None:

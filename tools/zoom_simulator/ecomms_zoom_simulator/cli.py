@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ecomms_zoom_simulator.config import PLANS, SimulatorConfig
+from ecomms_zoom_simulator.config import FILE_TYPES, PLANS, SimulatorConfig
 from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["simulator_command"]
@@ -26,6 +26,13 @@ def simulator_command() -> None:
 @click.option("--plan", default="business", show_default=True, type=click.Choice(PLANS))
 @click.option("--fault", "faults", multiple=True, help="A fault switch, e.g. 5xx:0.1 (repeatable).")
 @click.option("--unknown-types", is_flag=True, help="Add files of undocumented types.")
+@click.option(
+    "--file-types",
+    type=click.Choice(FILE_TYPES),
+    default="legacy",
+    show_default=True,
+    help="documented: Zoom's current enums only; legacy: transcripts typed TRANSCRIPT.",
+)
 @click.option("--redirect", is_flag=True, help="Answer downloads with a 302 to a signed URL.")
 @click.option("--token-ttl", default=3600, show_default=True, type=int, help="Token lifetime (s).")
 def serve(faults: tuple[str, ...], redirect: bool, **options: Any) -> None:

@@ -6,28 +6,32 @@ from datetime import UTC, datetime
 
 import msgspec
 
-__all__ = ["BASE_DATE", "PLANS", "SimulatorConfig"]
+__all__ = ["BASE_DATE", "FILE_TYPES", "PLANS", "SimulatorConfig"]
 
 # Every archive of a simulated account lies in the 14 days before this instant.
 BASE_DATE = datetime(2026, 10, 15, tzinfo=UTC)
 
 PLANS = ("free", "pro", "business", "unlimited")
+# documented: Zoom's current enums only (transcripts are CC / closed_caption files);
+# legacy: transcripts as TRANSCRIPT / audio_transcript (an older spec's type; today's default);
+# undocumented: legacy plus SUBGROUP_ACTIVITY and CSV files.
+FILE_TYPES = ("documented", "legacy", "undocumented")
+
+
+def _one_of(name: str, value: object, allowed: tuple) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, not {value!r}")
 
 
 class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """How to build and serve one simulated Zoom account.
+    """How to build and serve one simulated Zoom account (every field: docs/zoom-simulator.md).
 
     ``seed`` fixes the account (same seed, same account); ``meetings`` is the number of
     top-level meetings and webinars (breakout rooms come on top); ``plan`` sizes the rate
     limits (``unlimited`` turns them off); ``faults`` are fault switches (see
     :mod:`.faults`); ``granted_scopes`` ``None`` grants every scope the integration can ask
-    for. ``media_size`` forces the size of every MP4 file (benchmarks); ``unknown_types``
-    adds files of types newer than the documented enums; ``download_redirect`` makes
-    downloads answer with a 302 to a pre-signed second path; ``invalidate_previous_on_mint``
-    revokes earlier tokens whenever a new one is minted; ``json_chat`` / ``txt_chat`` choose
-    which chat formats the account archives. ``base_date`` (ISO UTC) moves the account's
-    fortnight of archives to end there instead of at :data:`BASE_DATE`.
-    ``heavy_daily_cap`` replaces the plan's daily cap of Heavy calls (tests of that cap).
+    for. The switches marked "compatible default" below keep today's behaviour until the
+    connector handles Zoom's documented one, then their default flips.
     """
 
     seed: int = 7
@@ -38,9 +42,10 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     port: int = 0
     token_ttl: int = 3600
     granted_scopes: list[str] | None = None
-    media_size: int | None = None
-    unknown_types: bool = False
-    download_redirect: bool = False
+    media_size: int | None = None  # size of every MP4 (benchmarks)
+    unknown_types: bool = False  # True is file_types="undocumented"
+    file_types: str = "legacy"  # compatible default; Zoom: "documented"
+    download_redirect: bool = False  # downloads answer 302 to a pre-signed second path
     invalidate_previous_on_mint: bool = False
     json_chat: bool = True
     txt_chat: bool = True
@@ -48,12 +53,14 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     client_id: str = "simClientId01"
     client_secret: str = "sim-client-secret-do-not-use"
     webhook_secret: str = "sim-webhook-secret-token"
-    base_date: str | None = None
-    heavy_daily_cap: int | None = None
+    base_date: str | None = None  # ISO UTC end of the account's fortnight (default BASE_DATE)
+    heavy_daily_cap: int | None = None  # replaces the plan's daily cap of Heavy calls
 
     def __post_init__(self) -> None:
-        if self.plan not in PLANS:
-            raise ValueError(f"plan must be one of {', '.join(PLANS)}, not {self.plan!r}")
+        if self.unknown_types:
+            self.file_types = "undocumented"
+        _one_of("plan", self.plan, PLANS)
+        _one_of("file_types", self.file_types, FILE_TYPES)
         if self.meetings < 0:
             raise ValueError("meetings must be >= 0")
         if self.heavy_daily_cap is not None and self.heavy_daily_cap < 0:

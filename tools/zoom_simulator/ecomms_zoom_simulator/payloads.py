@@ -132,7 +132,17 @@ def report_participant(a: Attendance) -> dict[str, Any]:
     }
 
 
-def dashboard_participant(a: Attendance, index: int) -> dict[str, Any]:
+def leave_reason(a: Attendance, index: int, webinar: bool) -> str:
+    """One of Zoom's documented ``leave_reason`` values (with its literal ``$name``)."""
+    what = "webinar" if webinar else "meeting"
+    if a.role == "host":
+        return f"Host ended the {what}."
+    if index % 4 == 3:
+        return f"$name got disconnected from the {what}."
+    return f"$name left the {what}."
+
+
+def dashboard_participant(a: Attendance, index: int, webinar: bool = False) -> dict[str, Any]:
     """One item of dashboard (metrics) participants, with the archiving indicators."""
     return {
         "id": a.person.user_id,
@@ -146,7 +156,7 @@ def dashboard_participant(a: Attendance, index: int) -> dict[str, Any]:
         "status": "in_meeting",
         "join_time": iso(a.join_time),
         "leave_time": iso(a.leave_time),
-        "leave_reason": "left the meeting",
+        "leave_reason": leave_reason(a, index, webinar),
         "device": ("Mac", "Windows", "iOS")[index % 3],
         "ip_address": f"10.20.{index}.{10 + index}" if a.person.internal else "",
         "location": "New York (US)",

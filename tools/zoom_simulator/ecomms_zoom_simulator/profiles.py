@@ -111,7 +111,7 @@ def _fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
         add_qa(b.rng, meeting)
     if profile in ("full", "processing", "personal"):
         add_summary(b.rng, meeting)
-    if b.config.unknown_types and profile == "full":
+    if b.config.file_types == "undocumented" and profile == "full":
         _unknown(b, meeting)
     _finish(meeting, profile)
     return [meeting, _breakout(b, meeting)] if profile == "full" else [meeting]

@@ -88,7 +88,10 @@ def dashboard_participants(state: State, faults: Faults, req: Request) -> Respon
     if req.arg("type", "live") not in ("past", "pastOne"):
         raise ApiError(404, 3001, f"Meeting {m.uuid} is not in progress; use type=past.")
     return _participants(
-        state, faults, req, [dashboard_participant(a, i) for i, a in enumerate(m.attendees)]
+        state,
+        faults,
+        req,
+        [dashboard_participant(a, i, m.webinar) for i, a in enumerate(m.attendees)],
     )
 
 
@@ -138,7 +141,7 @@ def survey_definition(state: State, faults: Faults, req: Request) -> Response:
     body = {
         "custom_survey": m.survey,
         "show_in_the_browser": True,
-        "third_party_survey": {"link": ""},
+        "third_party_survey": "",
     }
     if m.webinar:
         body["show_in_the_follow_up_email"] = True
