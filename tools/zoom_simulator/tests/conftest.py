@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote
 
 import httpx
 import pytest
 from ecomms_zoom_simulator import Simulator
+from ecomms_zoom_simulator.webhooks import encrypted_token
 
 from tests.fixtures.zoom_simulator import mint_token
 
@@ -74,3 +81,65 @@ def api_factory() -> Iterator[Callable[[Simulator], Api]]:
 def api(zoom_simulator: Simulator, api_factory: Callable[[Simulator], Api]) -> Api:
     """A client on the default small simulated account."""
     return api_factory(zoom_simulator)
+
+
+@pytest.fixture(scope="session")
+def schemas() -> ModuleType:
+    """``schemas.py`` of this directory: Zoom's published schemas with the documented exceptions.
+
+    (Loaded by path: with ``--import-mode=importlib`` test modules cannot import siblings.)
+    """
+    spec = importlib.util.spec_from_file_location(
+        "zoom_sim_schemas", Path(__file__).with_name("schemas.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A webhook endpoint that records deliveries and answers validation (rightly or not)."""
+
+    received: list[tuple[dict, bytes]]
+    secret: str
+    honest: bool
+
+    def log_message(self, format, *args):
+        """Quiet."""
+
+    def do_POST(self):
+        """Record the delivery; answer a validation challenge."""
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        event = json.loads(body)
+        answer = b""
+        if event["event"] == "endpoint.url_validation":
+            plain = event["payload"]["plainToken"]
+            key = self.secret if self.honest else "wrong"
+            answer = json.dumps(
+                {"plainToken": plain, "encryptedToken": encrypted_token(key, plain)}
+            ).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(answer)))
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[Callable[..., tuple[str, list[tuple[dict, bytes]]]]]:
+    """Start webhook endpoints: ``start(secret, honest=True)`` -> (url, deliveries)."""
+    servers = []
+
+    def start(secret: str, honest: bool = True) -> tuple[str, list[tuple[dict, bytes]]]:
+        handler = type("H", (_Receiver,), {"received": [], "secret": secret, "honest": honest})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/zoom", handler.received
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -5,63 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 from ecomms_zoom_simulator.webhooks import encrypted_token
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """A webhook endpoint that records deliveries and answers validation (rightly or not)."""
-
-    received: list[tuple[dict, bytes]]
-    secret: str
-    honest: bool
-
-    def log_message(self, format, *args):
-        """Quiet."""
-
-    def do_POST(self):
-        """Record the delivery; answer a validation challenge."""
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-        event = json.loads(body)
-        answer = b""
-        if event["event"] == "endpoint.url_validation":
-            plain = event["payload"]["plainToken"]
-            key = self.secret if self.honest else "wrong"
-            answer = json.dumps(
-                {"plainToken": plain, "encryptedToken": encrypted_token(key, plain)}
-            ).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(answer)))
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(answer)
-
-
 @pytest.fixture
-def receiver(zoom_simulator):
+def receiver(zoom_simulator, webhook_receiver):
     """Start a receiver that knows the simulator's webhook secret."""
-    servers = []
-
-    def start(honest: bool = True):
-        handler = type(
-            "H",
-            (_Receiver,),
-            {"received": [], "secret": zoom_simulator.webhook_secret, "honest": honest},
-        )
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/zoom", handler.received
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return lambda honest=True: webhook_receiver(zoom_simulator.webhook_secret, honest)
 
 
 def test_encrypted_token_matches_the_documented_vector():
