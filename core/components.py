@@ -11,14 +11,15 @@ enabled automatically; record-stage transformers only by their own section.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from core.config import ComponentSection, Settings, convert_component
 from core.errors import ConfigError
-from core.plugins import Host
-from core.protocols import Context
+from core.host import Host
+from core.protocols import Context, SearchableSink, Sink, Source, Transformer
 from core.records import AttributeSpec
 
 __all__ = [
@@ -27,30 +28,53 @@ __all__ = [
     "build_components",
     "build_sinks",
     "can_search",
+    "close_all",
     "declared_attributes",
     "handles",
     "plan_components",
     "validate_components",
+    "with_capability",
 ]
+
+log = logging.getLogger("ecomms.components")
+
+C = TypeVar("C")
 
 
 @dataclass
 class Components:
     """The built instances, in config order, by instance name."""
 
-    sources: dict[str, Any] = field(default_factory=dict)
-    unit_transformers: list[Any] = field(default_factory=list)
-    record_transformers: list[Any] = field(default_factory=list)
-    sinks: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    unit_transformers: list[Transformer] = field(default_factory=list)
+    record_transformers: list[Transformer] = field(default_factory=list)
+    sinks: dict[str, Sink] = field(default_factory=dict)
     attributes: list[AttributeSpec] = field(default_factory=list)
 
     def close(self) -> None:
-        """Close every source and sink."""
-        for component in [*self.sources.values(), *self.sinks.values()]:
+        """Close every source and sink (each one, even when another fails to close)."""
+        close_all([*self.sources.values(), *self.sinks.values()])
+
+
+def close_all(components: Iterable[Source | Sink]) -> None:
+    """Close each component; a failure is logged and the others are still closed."""
+    for component in components:
+        try:
             component.close()
+        except Exception:
+            log.exception("closing %s failed", type(component).__name__)
 
 
-def declared_attributes(classes: Sequence[type]) -> list[AttributeSpec]:
+def with_capability(components: Mapping[str, object], capability: type[C]) -> dict[str, C]:
+    """The components that satisfy ``capability``, a ``runtime_checkable`` Protocol.
+
+    ``with_capability(app.sinks, VerifiableSink)`` are the sinks ``audit verify`` checks;
+    ``with_capability(components.sources, WakeableSource)`` the sources that can wake a run.
+    """
+    return {name: c for name, c in components.items() if isinstance(c, capability)}
+
+
+def declared_attributes(classes: Sequence[type[Any]]) -> list[AttributeSpec]:
     """Attributes declared by ``classes``, first declaration of each name wins."""
     seen: dict[str, AttributeSpec] = {}
     for cls in classes:
@@ -78,7 +102,9 @@ def _context(settings: Settings, name: str, category: str, attrs: list[Attribute
     )
 
 
-def _enabled(settings: Settings, host: Host, category: str) -> list[tuple[ComponentSection, type]]:
+def _enabled(
+    settings: Settings, host: Host, category: str
+) -> list[tuple[ComponentSection, type[Any]]]:
     return [
         (s, host.resolve(category, s.plugin, s.key_path))
         for s in settings.sections(category)
@@ -86,7 +112,9 @@ def _enabled(settings: Settings, host: Host, category: str) -> list[tuple[Compon
     ]
 
 
-def _transformers(settings: Settings, host: Host, platforms: set[str]) -> list[tuple[Any, type]]:
+def _transformers(
+    settings: Settings, host: Host, platforms: set[str]
+) -> list[tuple[ComponentSection, type[Any]]]:
     configured = {s.plugin for s in settings.transformers}
     chosen = _enabled(settings, host, "transformers")
     for name, cls in host.transformers().items():
@@ -99,12 +127,12 @@ def _transformers(settings: Settings, host: Host, platforms: set[str]) -> list[t
 class Plan:
     """The classes an enabled configuration uses, resolved without building anything."""
 
-    sources: list[tuple[ComponentSection, type]]
-    transformers: list[tuple[ComponentSection, type]]
-    sinks: list[tuple[ComponentSection, type]]
+    sources: list[tuple[ComponentSection, type[Any]]]
+    transformers: list[tuple[ComponentSection, type[Any]]]
+    sinks: list[tuple[ComponentSection, type[Any]]]
     attributes: list[AttributeSpec]
 
-    def sections(self) -> list[tuple[ComponentSection, type]]:
+    def sections(self) -> list[tuple[ComponentSection, type[Any]]]:
         """Every enabled section (and automatic transformer) with its class."""
         return [*self.sources, *self.transformers, *self.sinks]
 
@@ -122,7 +150,7 @@ def plan_components(settings: Settings, host: Host) -> Plan:
         if not any(handles(c, cls.platform) for _, c in transformers):
             raise ConfigError(
                 f"{section.key_path}: no transformer handles platform"
-                f" {cls.platform!r}; install the plugin that provides one"
+                f" {cls.platform!r}; install the plugin that provides one" + host.broken_note()
             )
     attrs = declared_attributes([cls for _, cls in [*sources, *transformers]])
     return Plan(sources, transformers, _enabled(settings, host, "sinks"), attrs)
@@ -141,7 +169,7 @@ def validate_components(settings: Settings, host: Host) -> Plan:
 
 
 def _build(
-    settings: Settings, plan: Plan, section: ComponentSection, cls: type, config: Any
+    settings: Settings, plan: Plan, section: ComponentSection, cls: type[Any], config: Any
 ) -> Any:
     context = _context(settings, section.name, section.category, plan.attributes)
     return cls(config, context)
@@ -151,41 +179,47 @@ def build_components(settings: Settings, host: Host) -> Components:
     """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems.
 
     Every secret of every enabled section is read here: a missing variable is an error.
+    When building one component fails, those already built are closed before the error
+    propagates.
     """
     plan = plan_components(settings, host)
     configs = {id(s): convert_component(cls.Config, s) for s, cls in plan.sections()}
     built = Components(attributes=plan.attributes)
-    for section, cls in plan.sources:
-        built.sources[section.name] = _build(settings, plan, section, cls, configs[id(section)])
-    for section, cls in plan.transformers:
-        target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
-        target.append(_build(settings, plan, section, cls, configs[id(section)]))
-    for section, cls in plan.sinks:
-        built.sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+    try:
+        for section, cls in plan.sources:
+            built.sources[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+        for section, cls in plan.transformers:
+            target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
+            target.append(_build(settings, plan, section, cls, configs[id(section)]))
+        for section, cls in plan.sinks:
+            built.sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+    except BaseException:
+        built.close()
+        raise
     return built
 
 
-def can_search(cls: Any) -> bool:
-    """Whether a sink class (or instance) answers ``search`` and ``get``."""
-    return hasattr(cls, "search") and hasattr(cls, "get")
+def can_search(component: object) -> bool:
+    """Whether a sink class or instance satisfies :class:`SearchableSink` (``search``, ``get``)."""
+    return isinstance(component, SearchableSink)
 
 
-def build_sinks(settings: Settings, host: Host, searchable_only: bool = False) -> dict[str, Any]:
+def build_sinks(settings: Settings, host: Host, searchable_only: bool = False) -> dict[str, Sink]:
     """Build the enabled sinks only (the first one that can search with ``searchable_only``).
 
     The other sections are validated without reading their secrets; sources and
-    transformers are not built, so their credentials are never needed.
+    transformers are not built, so their credentials are never needed. When building one
+    sink fails, those already built are closed before the error propagates.
     """
     plan = validate_components(settings, host)
     chosen = [(s, cls) for s, cls in plan.sinks if can_search(cls) or not searchable_only]
     chosen = chosen[:1] if searchable_only else chosen
     configs = {id(s): convert_component(cls.Config, s) for s, cls in chosen}
-    sinks: dict[str, Any] = {}
+    sinks: dict[str, Sink] = {}
     try:
         for section, cls in chosen:
             sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
     except BaseException:
-        for sink in sinks.values():
-            sink.close()
+        close_all(sinks.values())
         raise
     return sinks

@@ -7,6 +7,6 @@ from plugins.policies.transformer import PolicyTransformer
 
 
 @hookimpl
-def ecomms_register_transformers():
+def ecomms_register_transformers() -> list[type]:
     """Register :class:`PolicyTransformer` (enabled by a ``[transformers.policies]`` section)."""
     return [PolicyTransformer]

@@ -1,34 +1,26 @@
 """Entry point of the zoom_ecomms plugin: registers the source and the transformer.
 
-Everything is imported inside the hooks, so a missing optional piece never stops the others
-from loading. The Zoom simulator and ``ecomms demo`` are not part of the connector: they are
-the separate ``ecomms-zoom-simulator`` distribution (``tools/zoom_simulator/``).
+Both are imported when the plugin loads: if either cannot import (a missing dependency, a
+broken install), the plugin is broken as a whole, ``ecomms plugins`` shows the error and
+enabling ``[sources.zoom_ecomms]`` fails naming it; never a source without its transformer.
+The Zoom simulator and ``ecomms demo`` are not part of the connector: they are the separate
+``ecomms-zoom-simulator`` distribution (``tools/zoom_simulator/``).
 """
 
 from __future__ import annotations
 
-import importlib
-
 from core.hookspecs import hookimpl
-
-
-def _optional(module: str, attribute: str):
-    try:
-        return getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError):
-        return None
+from plugins.zoom_ecomms.source import ZoomSource
+from plugins.zoom_ecomms.transform import ZoomTransformer
 
 
 @hookimpl
-def ecomms_register_sources():
+def ecomms_register_sources() -> list[type]:
     """Register :class:`plugins.zoom_ecomms.source.ZoomSource`."""
-    from plugins.zoom_ecomms.source import ZoomSource
-
     return [ZoomSource]
 
 
 @hookimpl
-def ecomms_register_transformers():
-    """Register the Zoom unit transformer when it is installed."""
-    transformer = _optional("plugins.zoom_ecomms.transform", "ZoomTransformer")
-    return [transformer] if transformer is not None else []
+def ecomms_register_transformers() -> list[type]:
+    """Register :class:`plugins.zoom_ecomms.transform.ZoomTransformer`."""
+    return [ZoomTransformer]

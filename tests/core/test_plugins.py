@@ -162,14 +162,31 @@ def test_misspelt_hook_fails_at_startup() -> None:
 
 
 def test_trace_hooks_logs_calls(tmp_path: Path) -> None:
-    """ECOMMS_TRACE_HOOKS=1 logs each hook call."""
+    """ECOMMS_TRACE_HOOKS=1 logs each hook call with the plugins answering it."""
     result, _ = _run(tmp_path, "run", "--once", ECOMMS_TRACE_HOOKS="1")
-    assert "hook ecomms_after_commit -> tests.core.hook_plugin" in result.stderr
-    assert "ecomms_before_run" in result.stderr
+    assert "hook ecomms_register_sinks -> core.testing ()" in result.stderr
+    assert "hook ecomms_after_commit -> tests.core.hook_plugin (unit, receipts)" in result.stderr
+    assert "hook ecomms_before_run -> tests.core.hook_plugin (config, sources, sinks)" in (
+        result.stderr
+    )
+    # registration results are traced too
+    assert "hook ecomms_register_sinks returned [[<class 'core.testing.fake_sink.FakeSink'>]]" in (
+        result.stderr
+    )
 
 
-def test_incomplete_component_is_refused_naming_what_lacks() -> None:
-    """A component class missing protocol members is a startup error naming them."""
-    expected = r"lacks: Config \(a msgspec.Struct\), check, close, write"
-    with pytest.raises(PluginError, match=expected):
-        build_host({"ECOMMS_EXTRA_PLUGINS": "tests.core.bad_component_plugin"})
+def test_hook_wrappers_run_around_the_other_plugins(tmp_path: Path) -> None:
+    """wrapper=True and hookwrapper=True implementations wrap every other plugin's call."""
+    env = {"ECOMMS_EXTRA_PLUGINS": f"{PLUGINS},tests.core.wrapper_plugin"}
+    listed, _ = _run(tmp_path, "wrapped", **env)
+    assert listed.returncode == 0, listed.stderr
+    assert "hello" in listed.stdout.split()  # added by hook_plugin before the wrapper resumed
+    result, calls = _run(tmp_path, "run", "--once", **env)
+    assert result.returncode == 0, result.stderr
+    assert [c["hook"] for c in calls[:3]] == [
+        "before_run_wrapper",
+        "before_run",
+        "before_run_wrapper",
+    ]
+    assert calls[0] == {"hook": "before_run_wrapper", "phase": "before", "sources": ["fake"]}
+    assert calls[2] == {"hook": "before_run_wrapper", "phase": "after", "failed": False}
