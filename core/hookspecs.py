@@ -5,6 +5,12 @@ hooks observe a run. Hooks are called with keyword arguments only, so an impleme
 accept any subset of a spec's arguments. Records never flow through hooks one by one: they
 move through component method calls, in batches.
 
+Registration and observer hooks are called once per plugin (so each component is
+attributed to its plugin and one failing observer never stops the others): a hook wrapper
+on them is refused at load. ``ecomms_register_commands`` and ``ecomms_before_run`` are
+called once for all plugins, so ``wrapper=True`` / ``hookwrapper=True`` implementations of
+them run around the others (see :mod:`core.host`).
+
 A plugin is a module declared in the ``ecomms`` entry-point group::
 
     from core.hookspecs import hookimpl
