@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +22,9 @@ import msgspec
 from core.app import App
 from core.cli_admin import attributes, audit, dlq, plugins_command, status
 from core.cli_records import search, show
+from core.config import find_config, load_settings
 from core.errors import ConfigError, EcommsError, QueryError
-from core.logs import configure_logging
+from core.logs import adopt_loggers, configure_logging, parse_level
 from core.plugins import Host, build_host
 from core.progress import progress_reporter
 
@@ -45,11 +48,14 @@ log = logging.getLogger("ecomms.cli")
     default="text",
     help="json: one JSON object per log line (for services).",
 )
-@click.option("--log-level", default="", help="Log level (default: [ecomms] log_level or INFO).")
+@click.option(
+    "--log-level",
+    default="",
+    help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: [ecomms] log_level, else INFO).",
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, log_format: str, log_level: str) -> None:
     """Capture electronic communications for compliance archiving, and find them again."""
-    configure_logging(log_format, log_level or "INFO")
     host: Host = ctx.obj
     ctx.obj = App(host, config_path)
     ctx.call_on_close(ctx.obj.close)
@@ -79,8 +85,6 @@ def check(app: App) -> None:
 @click.pass_obj
 def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
     """Capture continuously (or one pass with --once); SIGTERM finishes the unit in flight."""
-    params = click.get_current_context().find_root().params
-    configure_logging(params["log_format"], params["log_level"] or app.settings.host.log_level)
     failed = [f for f in app.findings() if not f.ok]
     if failed:
         _print_findings(failed)
@@ -104,14 +108,40 @@ def build_cli(host: Host) -> click.Group:
     return cli
 
 
-def _early_log_format(args: list[str]) -> str:
-    # plugins load (and may log) before click has parsed --log-format
-    for i, arg in enumerate(args):
-        if arg == "--log-format" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--log-format="):
+_GROUP_OPTIONS = ("--config", "--log-format", "--log-level")
+
+
+def _early_option(args: list[str], name: str) -> str:
+    # plugins load (and may log) before click has parsed the group's options
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith(f"{name}="):
             return arg.split("=", 1)[1]
-    return "text"
+        if arg in _GROUP_OPTIONS:
+            if arg == name:
+                return args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        elif not arg.startswith("-"):
+            break  # the command: what follows are its own arguments
+        i += 1
+    return ""
+
+
+def _early_log_format(args: list[str]) -> str:
+    return _early_option(args, "--log-format") or "text"
+
+
+def _log_level(args: list[str], env: Mapping[str, str]) -> int:
+    """``--log-level``, else ``[ecomms] log_level`` of the config file, else INFO."""
+    explicit = _early_option(args, "--log-level")
+    if explicit:
+        return parse_level(explicit)
+    try:
+        settings = load_settings(find_config(_early_option(args, "--config") or None, env), env)
+    except (EcommsError, msgspec.ValidationError):
+        return logging.INFO  # no usable config: the command that needs one says why
+    return parse_level(settings.host.log_level, "ecomms.log_level")
 
 
 def _fail(args: list[str], message: str, error: str, context: dict | None = None) -> None:
@@ -133,9 +163,10 @@ def _fail(args: list[str], message: str, error: str, context: dict | None = None
 def main(argv: list[str] | None = None) -> None:
     """Console entry point of ``ecomms``."""
     args = sys.argv[1:] if argv is None else argv
-    configure_logging(_early_log_format(args), "INFO")
     try:
+        configure_logging(_early_log_format(args), _log_level(args, os.environ))
         host = build_host()
+        adopt_loggers(host.packages())
         group = build_cli(host)
         code = group.main(args, prog_name="ecomms", obj=host, standalone_mode=False)
     except click.ClickException as exc:

@@ -1,13 +1,30 @@
-"""Logging setup: readable lines on a terminal, JSON lines (``--log-format json``) for services."""
+"""Logging setup, once per process: readable lines on a terminal, JSON lines for services.
+
+:func:`configure_logging` installs one handler on the root logger, in the final format and
+at the final level (``--log-level``, else ``[ecomms] log_level``, else ``INFO``; the command
+line works that out before any plugin loads). That level applies to the loggers of ecomms
+itself (``ecomms``, ``core``, ``plugins``) and, through :func:`adopt_loggers`, to the
+top-level package of every loaded plugin (``ecomms_jsonl_sink``...), so a plugin's
+``logging.getLogger(__name__)`` needs no setup. Every other library logs only its warnings
+and errors, whatever the level: an HTTP client's request lines (URLs may carry tokens)
+never reach the log.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-__all__ = ["JsonFormatter", "configure_logging"]
+from core.errors import ConfigError
+
+__all__ = ["LEVELS", "JsonFormatter", "adopt_loggers", "configure_logging", "parse_level"]
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_OWN = ("ecomms", "core", "plugins")
+_TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class JsonFormatter(logging.Formatter):
@@ -33,17 +50,37 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
-def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
-    """Send ecomms logs to stderr in ``fmt`` (``text`` or ``json``) at ``level``."""
+class _Setup:
+    handler: logging.Handler | None = None
+    level = logging.INFO
+
+
+def parse_level(value: str, where: str = "--log-level") -> int:
+    """The ``logging`` level named ``value`` (any case); ``ConfigError`` naming ``where``."""
+    name = value.strip().upper()
+    if name not in LEVELS:
+        raise ConfigError(f"{where}: {value!r} is not a log level (one of {', '.join(LEVELS)})")
+    return logging.getLevelNamesMapping()[name]
+
+
+def configure_logging(fmt: str = "text", level: str | int = "INFO") -> None:
+    """Send logs to stderr in ``fmt`` (``text`` or ``json``) at ``level``; replaces a previous
+    configuration (the command line calls it once)."""
+    number = parse_level(level) if isinstance(level, str) else level
     handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("ecomms")
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    root.propagate = False
-    for name in ("plugins", "core"):
-        logging.getLogger(name).handlers[:] = [handler]
-        logging.getLogger(name).setLevel(level.upper())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(_TEXT))
+    root = logging.getLogger()
+    if _Setup.handler is not None:
+        root.removeHandler(_Setup.handler)
+    root.addHandler(handler)
+    root.setLevel(max(number, logging.WARNING))  # other libraries: warnings and errors only
+    _Setup.handler, _Setup.level = handler, number
+    adopt_loggers(_OWN)
+
+
+def adopt_loggers(packages: Iterable[str]) -> None:
+    """Give the loggers of ``packages`` (and their children) the configured level."""
+    for name in packages:
+        logger = logging.getLogger(name)
+        logger.setLevel(_Setup.level)
+        logger.propagate = True

@@ -6,12 +6,15 @@ The file is ``$ECOMMS_TEST_HOOK_LOG``; ``ECOMMS_TEST_HOOK_ABORT=1`` makes ``befo
 from __future__ import annotations
 
 import json
+import logging
 import os
 
 import click
 
 from core.errors import EcommsError
 from core.hookspecs import hookimpl
+
+log = logging.getLogger(__name__)
 
 
 def _log(**entry: object) -> None:
@@ -22,7 +25,11 @@ def _log(**entry: object) -> None:
 @click.command("hello")
 @click.argument("who")
 def hello(who: str) -> None:
-    """Say hello (a plugin command)."""
+    """Say hello (a plugin command), logging at DEBUG and INFO; a library logs too."""
+    log.debug("greeting %s in detail", who)
+    log.info("greeting %s", who)
+    logging.getLogger("httpx").info("a library's request line")
+    logging.getLogger("httpx").warning("a library's warning")
     click.echo(f"hello {who} from a plugin")
 
 

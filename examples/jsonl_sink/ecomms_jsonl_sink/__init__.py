@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,8 @@ from core.protocols import Context, Finding, Receipt
 from core.records import Record, encode_record
 
 __all__ = ["JsonlSink"]
+
+log = logging.getLogger(__name__)  # the host sets its level: [ecomms] log_level / --log-level
 
 
 class JsonlSink:
@@ -78,6 +81,7 @@ class JsonlSink:
                 f"cannot write {self.dir}: {exc.strerror}", sink=self.context.name
             ) from None
         stored.update((r.id, line) for r, line in zip(records, lines, strict=True))
+        log.debug("%s: %d of %d records were new", self.file, len(new), len(records))
         return Receipt(
             sink=self.context.name, record_ids=[r.id for r in records], artifacts=sorted(artifacts)
         )
