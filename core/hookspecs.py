@@ -13,7 +13,7 @@ them run around the others (see :mod:`core.host`).
 
 A plugin is a module declared in the ``ecomms`` entry-point group::
 
-    from core.hookspecs import hookimpl
+    from core import hookimpl
 
     @hookimpl
     def ecomms_register_sinks():

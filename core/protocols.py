@@ -25,6 +25,7 @@ from core.records import AttributeSpec, Record
 __all__ = [
     "ArchiveSink",
     "Context",
+    "EmptyConfig",
     "Expected",
     "Failure",
     "Finding",
@@ -46,6 +47,10 @@ __all__ = [
 
 Known = Callable[[str], str | None]
 """``known(key)``: the version of a unit already committed (or dead-lettered), else ``None``."""
+
+
+class EmptyConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``Config`` of a component without options: any key in its section is an error."""
 
 
 class Finding(msgspec.Struct, kw_only=True, frozen=True):

@@ -11,10 +11,7 @@ from typing import ClassVar
 
 import msgspec
 
-from core.errors import SinkUnavailable
-from core.hookspecs import hookimpl
-from core.protocols import Context, Finding, Receipt
-from core.records import Record, encode_record
+from core import Context, Finding, Receipt, Record, SinkUnavailable, encode_record, hookimpl
 
 __all__ = ["JsonlSink"]
 
