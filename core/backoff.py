@@ -55,7 +55,7 @@ def delay(
     """
     if attempt < 0 or base < 0 or cap < 0 or retry_after_cap < 0:
         raise ValueError("attempt, base, cap and retry_after_cap must be >= 0")
-    ceiling = min(cap, base * 2 ** min(attempt, _MAX_EXPONENT))
+    ceiling = min(cap, base * (1 << min(attempt, _MAX_EXPONENT)))
     wait = rng() * ceiling
     if retry_after is not None and retry_after > 0:
         wait = max(wait, min(retry_after, retry_after_cap))
