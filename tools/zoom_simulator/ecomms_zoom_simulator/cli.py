@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ecomms_zoom_simulator.config import FILE_TYPES, PLANS, SimulatorConfig
+from ecomms_zoom_simulator.config import FILE_TYPES, PLANS, SCOPE_SETS, SimulatorConfig
 from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["simulator_command"]
@@ -33,10 +33,22 @@ def simulator_command() -> None:
     show_default=True,
     help="documented: Zoom's current enums only; legacy: transcripts typed TRANSCRIPT.",
 )
+@click.option(
+    "--scope-set", type=click.Choice(SCOPE_SETS), default="integration", show_default=True
+)
+@click.option(
+    "--unknown-endpoint-status",
+    type=click.Choice(["400", "404"]),
+    default="404",
+    show_default=True,
+    help="Status of unknown endpoints (Zoom: 400, code 2300).",
+)
+@click.option("--refusals", is_flag=True, help="Refuse lookups as Zoom documents (external...).")
 @click.option("--redirect", is_flag=True, help="Answer downloads with a 302 to a signed URL.")
 @click.option("--token-ttl", default=3600, show_default=True, type=int, help="Token lifetime (s).")
 def serve(faults: tuple[str, ...], redirect: bool, **options: Any) -> None:
     """Serve a seeded, simulated Zoom account until interrupted (Ctrl-C)."""
+    options["unknown_endpoint_status"] = int(options["unknown_endpoint_status"])
     try:
         config = SimulatorConfig(faults=list(faults), download_redirect=redirect, **options)
         sim = Simulator(config)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-__all__ = ["BASE_DATE", "FILE_TYPES", "PLANS", "SimulatorConfig"]
+__all__ = ["BASE_DATE", "FILE_TYPES", "PLANS", "SCOPE_SETS", "SimulatorConfig"]
 
 # Every archive of a simulated account lies in the 14 days before this instant.
 BASE_DATE = datetime(2026, 10, 15, tzinfo=UTC)
@@ -16,6 +16,9 @@ PLANS = ("free", "pro", "business", "unlimited")
 # legacy: transcripts as TRANSCRIPT / audio_transcript (an older spec's type; today's default);
 # undocumented: legacy plus SUBGROUP_ACTIVITY and CSV files.
 FILE_TYPES = ("documented", "legacy", "undocumented")
+
+
+SCOPE_SETS = ("integration", "classic", "granular")
 
 
 def _one_of(name: str, value: object, allowed: tuple) -> None:
@@ -29,8 +32,8 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ``seed`` fixes the account (same seed, same account); ``meetings`` is the number of
     top-level meetings and webinars (breakout rooms come on top); ``plan`` sizes the rate
     limits (``unlimited`` turns them off); ``faults`` are fault switches (see
-    :mod:`.faults`); ``granted_scopes`` ``None`` grants every scope the integration can ask
-    for. The switches marked "compatible default" below keep today's behaviour until the
+    :mod:`.faults`); ``granted_scopes`` (``None``: the set ``scope_set`` names) are the app's
+    scopes. The switches marked "compatible default" below keep today's behaviour until the
     connector handles Zoom's documented one, then their default flips.
     """
 
@@ -42,9 +45,14 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     port: int = 0
     token_ttl: int = 3600
     granted_scopes: list[str] | None = None
+    # integration: DESIGN's list; classic / granular: every scope of that form, all operations
+    scope_set: str = "integration"
     media_size: int | None = None  # size of every MP4 (benchmarks)
     unknown_types: bool = False  # True is file_types="undocumented"
     file_types: str = "legacy"  # compatible default; Zoom: "documented"
+    unknown_endpoint_status: int = 404  # compatible default; Zoom: 400 (code 2300)
+    refusals: bool = False  # compatible default; Zoom: True (external/solo/breakout lookups)
+    heavy_survey_reports: bool = False  # compatible default (Medium); Zoom: True (Heavy)
     download_redirect: bool = False  # downloads answer 302 to a pre-signed second path
     invalidate_previous_on_mint: bool = False
     json_chat: bool = True
@@ -61,6 +69,8 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             self.file_types = "undocumented"
         _one_of("plan", self.plan, PLANS)
         _one_of("file_types", self.file_types, FILE_TYPES)
+        _one_of("scope_set", self.scope_set, SCOPE_SETS)
+        _one_of("unknown_endpoint_status", self.unknown_endpoint_status, (400, 404))
         if self.meetings < 0:
             raise ValueError("meetings must be >= 0")
         if self.heavy_daily_cap is not None and self.heavy_daily_cap < 0:

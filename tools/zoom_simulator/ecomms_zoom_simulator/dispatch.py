@@ -6,11 +6,11 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from ecomms_zoom_simulator import routes_archive, routes_enrich, routes_users
+from ecomms_zoom_simulator import routes_archive, routes_enrich, routes_users, routes_webinar
 from ecomms_zoom_simulator.http import ApiError, Request, Response, Route, json_response
 from ecomms_zoom_simulator.ratelimit import burst_error
 from ecomms_zoom_simulator.routes_download import check_signature, file_response, sign
-from ecomms_zoom_simulator.scopes import OPERATIONS
+from ecomms_zoom_simulator.scopes import OPERATIONS, rate_label
 
 if TYPE_CHECKING:
     from ecomms_zoom_simulator.server import Simulator
@@ -20,7 +20,7 @@ __all__ = ["API_ROUTES", "dispatch"]
 API_ROUTES = [
     Route(method, re.compile(pattern), handler, operation)
     for method, pattern, handler, operation in (
-        routes_archive.ROUTES + routes_enrich.ROUTES + routes_users.ROUTES
+        routes_archive.ROUTES + routes_enrich.ROUTES + routes_users.ROUTES + routes_webinar.ROUTES
     )
 ]
 _DOWNLOAD = re.compile(r"/rec/archive/(?P<hop>download|file)/(?P<file_id>[^/]+)")
@@ -30,19 +30,29 @@ def _server_error() -> ApiError:
     return ApiError(503, 503, "The service is temporarily unavailable. Please try again later.")
 
 
+def _unknown(sim: Simulator, req: Request) -> ApiError:
+    """Zoom answers an endpoint it does not know with 400 / 2300 (404 while compatible)."""
+    req.operation = "unknown_endpoint"
+    status = sim.config.unknown_endpoint_status
+    return ApiError(status, 2300, "This API endpoint is not recognized.")
+
+
 def dispatch(sim: Simulator, req: Request) -> Response:
     """Answer ``req``; Zoom-style errors are rendered, anything else is a 500."""
     try:
         if req.path.startswith("/_sim/"):
+            req.operation = "sim_control"
             return _admin(sim, req)
         if req.path == "/oauth/token" and req.method == "POST":
+            req.operation = "oauth_token"
             return sim.tokens.token_endpoint(req)
         found = _DOWNLOAD.fullmatch(req.path)
         if found and req.method == "GET":
+            req.operation = "download" if found["hop"] == "download" else "download_signed"
             return _download(sim, req, found["hop"], found["file_id"])
         if req.path.startswith("/v2/"):
             return _api(sim, req)
-        raise ApiError(404, 2300, "This API endpoint is not recognized.")
+        raise _unknown(sim, req)
     except ApiError as exc:
         return exc.response()
     except Exception as exc:  # a simulator bug: answer 500 and keep it for inspect()
@@ -58,17 +68,18 @@ def _api(sim: Simulator, req: Request) -> Response:
         if params is not None:
             break
     else:
-        raise ApiError(404, 2300, "This API endpoint is not recognized.")
+        raise _unknown(sim, req)
     req.params, req.operation = params, route.operation
     if sim.faults.slow:
         time.sleep(sim.faults.slow)
     token = sim.tokens.authenticate(req)
     operation = OPERATIONS[route.operation]
     sim.tokens.require(token, operation.scopes, operation.granular or operation.classic)
+    label = rate_label(route.operation, sim.config.heavy_survey_reports)
     burst = sim.faults.take_burst()
     if burst:
-        raise burst_error(burst, operation.label)
-    headers = sim.limiter.admit(operation.label)
+        raise burst_error(burst, label)
+    headers = sim.limiter.admit(label)
     if sim.faults.take_5xx():
         raise _server_error()
     try:

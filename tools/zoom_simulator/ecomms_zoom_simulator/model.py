@@ -76,6 +76,7 @@ class Meeting:
     external: bool = False
     webinar: bool = False
     parent_uuid: str = ""
+    refusal: int = 0  # code of the refusal of an external meeting's lookups (300 or 1010)
     status: str = "completed"
     files: list[ArchiveFile] = field(default_factory=list)
     attendees: list[Attendance] = field(default_factory=list)

@@ -113,8 +113,8 @@ def past_participant(a: Attendance) -> dict[str, Any]:
     }
 
 
-def report_participant(a: Attendance) -> dict[str, Any]:
-    """One item of report meeting/webinar participants."""
+def report_participant(a: Attendance, bo_mtg_id: str = "") -> dict[str, Any]:
+    """One item of report meeting/webinar participants (``bo_mtg_id``: in that room)."""
     return {
         "customer_key": "",
         "duration": _seconds(a),
@@ -127,7 +127,7 @@ def report_participant(a: Attendance) -> dict[str, Any]:
         "status": "in_meeting",
         "user_email": a.person.email,
         "user_id": a.user_id,
-        "bo_mtg_id": "",
+        "bo_mtg_id": bo_mtg_id,
         "participant_user_id": a.person.user_id,
     }
 
@@ -142,7 +142,9 @@ def leave_reason(a: Attendance, index: int, webinar: bool) -> str:
     return f"$name left the {what}."
 
 
-def dashboard_participant(a: Attendance, index: int, webinar: bool = False) -> dict[str, Any]:
+def dashboard_participant(
+    a: Attendance, index: int, webinar: bool = False, bo_mtg_id: str = ""
+) -> dict[str, Any]:
     """One item of dashboard (metrics) participants, with the archiving indicators."""
     return {
         "id": a.person.user_id,
@@ -174,7 +176,7 @@ def dashboard_participant(a: Attendance, index: int, webinar: bool = False) -> d
         "video_quality": "good",
         "screen_share_quality": "",
         "customer_key": "",
-        "bo_mtg_id": "",
+        "bo_mtg_id": bo_mtg_id,
         "audio_call": [],
         "has_archiving": True,
         "optional_archiving": a.optional_archiving,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import timedelta
 
 from ecomms_zoom_simulator.build import PROFILES, Builder, meeting_uuid
@@ -111,6 +112,8 @@ def _fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
         add_qa(b.rng, meeting)
     if profile in ("full", "processing", "personal"):
         add_summary(b.rng, meeting)
+    if profile == "webinar":  # its own generator: the rest of the account stays as it was
+        add_summary(random.Random(f"{b.config.seed}:{meeting.uuid}:summary"), meeting)
     if b.config.file_types == "undocumented" and profile == "full":
         _unknown(b, meeting)
     _finish(meeting, profile)
@@ -134,6 +137,9 @@ def build_account(config: SimulatorConfig) -> Account:
     for index in range(config.meetings):
         profile = PROFILES[index % len(PROFILES)]
         meetings += _fill(b, b.new_meeting(index, profile), profile)
+    external = [m for m in meetings if m.external]
+    for ordinal, meeting in enumerate(external):
+        meeting.refusal = (300, 1010)[ordinal % 2]
     return Account(
         id=config.account_id,
         name="Sim Bank & Co. 🏦",

@@ -16,24 +16,47 @@ from ecomms_zoom_simulator.payloads import (
     past_participant,
     report_participant,
 )
+from ecomms_zoom_simulator.refusals import check_dashboard_type, check_lookup, check_report
 from ecomms_zoom_simulator.routes_archive import page_size, paginate, window
 from ecomms_zoom_simulator.state import State
 
 __all__ = ["ROUTES"]
 
 
-def find(state: State, req: Request, numeric: bool = False, internal: bool = False) -> Meeting:
-    """The instance named by the ``id`` path parameter, of the kind the path says."""
+def find(
+    state: State,
+    req: Request,
+    numeric: bool = False,
+    internal: bool = False,
+    lookup: bool = False,
+    any_kind: bool = False,
+) -> Meeting:
+    """The instance named by the ``id`` path parameter, of the kind the path says.
+
+    ``lookup``: a past-meeting, report or dashboard lookup, which Zoom refuses for external
+    meetings and breakout rooms (:mod:`.refusals`); ``any_kind``: meetings and webinars.
+    """
     key = decode_id(req.params["id"])
     head = req.path.split("/")[2:4]
     webinar = head[0].endswith("webinars") or (
         head[0] in ("report", "metrics") and head[1] == "webinars"
     )
     meeting = state.meeting(key) if key and (key.isdigit() or not numeric) else None
-    if meeting is None or meeting.webinar != webinar or (internal and meeting.external):
+    wrong_kind = meeting is not None and meeting.webinar != webinar and not any_kind
+    hidden = meeting is not None and internal and meeting.external
+    if meeting is None or wrong_kind or (hidden and not (lookup and state.config.refusals)):
         kind = "Webinar" if webinar else "Meeting"
         raise ApiError(404, 3001, f"{kind} does not exist: {key or req.params['id']}.")
+    if lookup:
+        check_lookup(state.config.refusals, meeting)
     return meeting
+
+
+def _rooms(state: State, m: Meeting) -> list[Meeting]:
+    """The breakout rooms of ``m`` (their attendance shows in the parent's reports)."""
+    if not state.config.refusals:
+        return []
+    return [room for room in state.meetings() if room.parent_uuid == m.uuid]
 
 
 def _id_fields(m: Meeting, prefix: str) -> dict:
@@ -46,7 +69,7 @@ def _id_fields(m: Meeting, prefix: str) -> dict:
 
 def get_past_meeting(state: State, faults: Faults, req: Request) -> Response:
     """``GET /past_meetings/{id}`` (internal meetings)."""
-    return json_response(past_meeting(find(state, req, internal=True)))
+    return json_response(past_meeting(find(state, req, internal=True, lookup=True)))
 
 
 def _participants(state: State, faults: Faults, req: Request, items: list) -> Response:
@@ -64,35 +87,33 @@ def _participants(state: State, faults: Faults, req: Request, items: list) -> Re
 
 
 def past_participants(state: State, faults: Faults, req: Request) -> Response:
-    """``GET /past_meetings|past_webinars/{id}/participants``."""
-    m = find(state, req)
+    """``GET /past_meetings|past_webinars/{id}/participants`` (none for a one-person meeting)."""
+    m = find(state, req, lookup=True)
     items = [past_participant(a) for a in m.attendees] if len(m.attendees) > 1 else []
     return _participants(state, faults, req, items)
 
 
 def report_participants(state: State, faults: Faults, req: Request) -> Response:
     """``GET /report/meetings|webinars/{id}/participants`` (needs two participants or more)."""
-    m = find(state, req)
-    if len(m.attendees) < 2:
-        raise ApiError(
-            400, 300, "Report is only available for meetings with two or more participants."
-        )
-    return _participants(state, faults, req, [report_participant(a) for a in m.attendees])
+    m = find(state, req, lookup=True)
+    check_report(m)
+    items = [report_participant(a) for a in m.attendees]
+    for room in _rooms(state, m):
+        items += [report_participant(a, room.uuid) for a in room.attendees]
+    return _participants(state, faults, req, items)
 
 
 def dashboard_participants(state: State, faults: Faults, req: Request) -> Response:
     """``GET /metrics/meetings|webinars/{id}/participants?type=past`` (Business plan and up)."""
     if state.plan not in ("business", "unlimited"):
         raise ApiError(400, 200, "Only available for Business plan or higher.")
-    m = find(state, req)
-    if req.arg("type", "live") not in ("past", "pastOne"):
-        raise ApiError(404, 3001, f"Meeting {m.uuid} is not in progress; use type=past.")
-    return _participants(
-        state,
-        faults,
-        req,
-        [dashboard_participant(a, i, m.webinar) for i, a in enumerate(m.attendees)],
-    )
+    m = find(state, req, lookup=True)
+    check_dashboard_type(state.config.refusals, m, req.arg("type") or "live")
+    items = [dashboard_participant(a, i, m.webinar) for i, a in enumerate(m.attendees)]
+    for room in _rooms(state, m):
+        rows = enumerate(room.attendees)
+        items += [dashboard_participant(a, i, False, room.uuid) for i, a in rows]
+    return _participants(state, faults, req, items)
 
 
 def poll_definitions(state: State, faults: Faults, req: Request) -> Response:
@@ -103,13 +124,13 @@ def poll_definitions(state: State, faults: Faults, req: Request) -> Response:
 
 def poll_results(state: State, faults: Faults, req: Request) -> Response:
     """``GET /past_meetings|past_webinars/{id}/polls``."""
-    m = find(state, req)
+    m = find(state, req, lookup=True)
     return json_response({**_id_fields(m, ""), "questions": m.poll_answers})
 
 
 def qa(state: State, faults: Faults, req: Request) -> Response:
     """``GET /past_meetings|past_webinars/{id}/qa``."""
-    m = find(state, req)
+    m = find(state, req, lookup=True)
     return json_response({**_id_fields(m, ""), "questions": m.qa})
 
 
@@ -150,7 +171,7 @@ def survey_definition(state: State, faults: Faults, req: Request) -> Response:
 
 def survey_report(state: State, faults: Faults, req: Request) -> Response:
     """``GET /report/meetings|webinars/{id}/survey``."""
-    m = find(state, req)
+    m = find(state, req, lookup=True)
     if m.survey is None:
         raise ApiError(404, 3001, f"Survey does not exist for {m.uuid}.")
     prefix = "webinar_" if m.webinar else "meeting_"
@@ -187,8 +208,8 @@ def _summary_head(m: Meeting) -> dict:
 
 
 def summary(state: State, faults: Faults, req: Request) -> Response:
-    """``GET /meetings/{id}/meeting_summary`` (id or UUID)."""
-    m = find(state, req, internal=True)
+    """``GET /meetings/{id}/meeting_summary`` (id or UUID; meetings and webinars alike)."""
+    m = find(state, req, internal=True, any_kind=True)
     if m.summary is None:
         raise ApiError(404, 3001, f"Meeting summary does not exist for {m.uuid}.")
     return json_response({**_summary_head(m), **m.summary})

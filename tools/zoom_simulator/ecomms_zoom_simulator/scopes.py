@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["INTEGRATION_SCOPES", "OPERATIONS", "Operation"]
+__all__ = ["INTEGRATION_SCOPES", "OPERATIONS", "Operation", "rate_label", "scope_set"]
 
 
 class Operation(NamedTuple):
@@ -99,8 +99,20 @@ OPERATIONS: dict[str, Operation] = {
     "get_summary": _op("meeting_summary:read:admin", "meeting:read:summary:admin", "Medium"),
     "meeting_survey": _op("meeting:read:admin", "meeting:read:survey:admin", "Light"),
     "webinar_survey": _op("webinar:read:admin", "webinar:read:survey:admin", "Light"),
-    "report_meeting_survey": _op("report:read:admin", "report:read:meeting_survey:admin", "Medium"),
-    "report_webinar_survey": _op("report:read:admin", "report:read:webinar_survey:admin", "Medium"),
+    # Every /report/* operation is Heavy (ZOOM_API §0a).
+    "report_meeting_survey": _op("report:read:admin", "report:read:meeting_survey:admin", "Heavy"),
+    "report_webinar_survey": _op("report:read:admin", "report:read:webinar_survey:admin", "Heavy"),
+    # Where past-webinar data comes from besides participants, polls and Q&A (ZOOM_API §0a);
+    # their granular names are Zoom's usual pattern, not confirmed by ZOOM_API.md.
+    "report_webinar": _op("report:read:admin", "report:read:webinar:admin", "Heavy"),
+    "get_webinar": _op("webinar:read:admin", "webinar:read:webinar:admin", "Light"),
+    "past_webinar_instances": _op(
+        "webinar:read:admin", "webinar:read:list_past_instances:admin", "Medium"
+    ),
+    "past_meeting_instances": _op(
+        "meeting:read:admin", "meeting:read:list_past_instances:admin", "Medium"
+    ),
+    "webinar_absentees": _op("webinar:read:admin", "webinar:read:list_absentees:admin", "Medium"),
 }
 
 # The scopes the integration asks for (DESIGN §4.2): the default grant of a simulated app.
@@ -135,3 +147,26 @@ INTEGRATION_SCOPES: tuple[str, ...] = tuple(
         "recording:write:admin",
     ]
 )
+
+
+def scope_set(name: str) -> list[str]:
+    """The scopes a simulated app holds: ``integration`` (DESIGN §4.2), or every ``classic``
+    or every ``granular`` scope of every operation (to test a connector's preflight in either
+    form: older apps hold only classic scopes, new ones only granular)."""
+    if name == "integration":
+        return list(INTEGRATION_SCOPES)
+    form = "classic" if name == "classic" else "granular"
+    return sorted({scope for op in OPERATIONS.values() for scope in getattr(op, form)})
+
+
+def rate_label(operation: str, heavy_survey_reports: bool = True) -> str:
+    """The rate label of ``operation``; survey reports count as Medium only while the
+    ``heavy_survey_reports`` switch keeps its compatible default (Zoom: Heavy)."""
+    label = OPERATIONS[operation].label
+    if (
+        not heavy_survey_reports
+        and operation.startswith("report_")
+        and operation.endswith("_survey")
+    ):
+        return "Medium"
+    return label

@@ -19,7 +19,7 @@ from ecomms_zoom_simulator.faults import Faults
 from ecomms_zoom_simulator.http import Request, Response
 from ecomms_zoom_simulator.profiles import build_account
 from ecomms_zoom_simulator.ratelimit import RateLimiter
-from ecomms_zoom_simulator.scopes import INTEGRATION_SCOPES
+from ecomms_zoom_simulator.scopes import scope_set
 from ecomms_zoom_simulator.state import State
 from ecomms_zoom_simulator.webhooks import send_webhook, validate_webhook_url
 
@@ -112,10 +112,10 @@ class Simulator:
         self.config = config or SimulatorConfig(**kwargs)
         cfg = self.config
         self.account = build_account(cfg)
-        self.state = State(self.account, cfg.plan)
+        self.state = State(self.account, cfg)
         self.faults = Faults(cfg.seed)
         self.limiter = RateLimiter(cfg.plan, cfg.heavy_daily_cap)
-        scopes = list(INTEGRATION_SCOPES if cfg.granted_scopes is None else cfg.granted_scopes)
+        scopes = scope_set(cfg.scope_set) if cfg.granted_scopes is None else cfg.granted_scopes
         self.tokens = TokenStore(
             cfg.account_id, cfg.client_id, cfg.client_secret, scopes, cfg.token_ttl, ""
         )

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from ecomms_zoom_simulator.config import SimulatorConfig
 from ecomms_zoom_simulator.model import Account, ArchiveFile, Meeting
 
 __all__ = ["State"]
@@ -15,9 +16,10 @@ __all__ = ["State"]
 class State:
     """Everything handlers read and change, behind one lock."""
 
-    def __init__(self, account: Account, plan: str) -> None:
+    def __init__(self, account: Account, config: SimulatorConfig) -> None:
         self.account = account
-        self.plan = plan
+        self.config = config
+        self.plan = config.plan
         self.lock = threading.RLock()
         self.base_url = ""
         self.page_tokens: dict[str, tuple[tuple, int, float]] = {}
@@ -25,6 +27,7 @@ class State:
         self.tagged: list[str] = []
         self.deleted: list[str] = []
         self.downloads: collections.Counter[str] = collections.Counter()
+        self.counts: collections.Counter[str] = collections.Counter()
         self.webhooks: list[dict[str, Any]] = []
         self.errors: list[str] = []
 
@@ -73,6 +76,7 @@ class State:
         """Append one request to the inspection log."""
         with self.lock:
             self.requests.append(entry)
+            self.counts[entry["operation"] or "unrouted"] += 1
 
     def inspect(self) -> dict[str, Any]:
         """What tests look at: the request log, tagged and deleted archives, downloads."""
@@ -82,6 +86,7 @@ class State:
                 "tagged_for_deletion": list(self.tagged),
                 "deleted": list(self.deleted),
                 "downloads": dict(self.downloads),
+                "request_counts": dict(self.counts),
                 "webhooks": list(self.webhooks),
                 "errors": list(self.errors),
                 "processing": [m.uuid for m in self.account.meetings if m.status == "processing"],

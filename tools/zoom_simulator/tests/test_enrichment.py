@@ -151,3 +151,58 @@ def test_enrichment_scopes_are_enforced(zoom_simulator_factory, api_factory):
     response = api.get(f"/report/meetings/{api.encode(internal['uuid'])}/participants")
     assert response.status_code == 400
     assert "report:read:list_meeting_participants:admin" in response.json()["message"]
+
+
+def test_survey_reports_are_heavy(zoom_simulator_factory, api_factory):
+    api = api_factory(zoom_simulator_factory(heavy_survey_reports=True))
+    internal, webinar, _ = _by_kind(api)
+    for path in (
+        f"/report/meetings/{api.encode(internal['uuid'])}/survey",
+        f"/report/webinars/{api.encode(webinar['uuid'])}/survey",
+    ):
+        response = api.get(path)
+        assert response.status_code == 200
+        assert response.headers["X-RateLimit-Category"] == "Heavy"
+
+
+def test_the_summary_endpoint_serves_webinars_too(api):
+    _, webinar, _ = _by_kind(api)
+    summary = api.get(f"/meetings/{api.encode(webinar['uuid'])}/meeting_summary")
+    assert summary.status_code == 200
+    assert summary.json()["meeting_uuid"] == webinar["uuid"] and summary.json()["summary_overview"]
+    listed = api.get("/meetings/meeting_summaries", **api.WEEK_1).json()["summaries"]
+    listed += api.get("/meetings/meeting_summaries", **api.WEEK_2).json()["summaries"]
+    assert webinar["uuid"] in {s["meeting_uuid"] for s in listed}
+
+
+def test_past_webinar_data_comes_from_its_documented_endpoints(zoom_simulator_factory, api_factory):
+    scopes = [
+        "archiving:read:list_archived_files:admin",
+        "webinar:read:admin",
+        "report:read:admin",
+        "meeting:read:admin",
+    ]
+    api = api_factory(zoom_simulator_factory(granted_scopes=scopes))
+    internal, webinar, _ = _by_kind(api)
+    details = api.get(f"/webinars/{webinar['id']}").json()
+    assert (details["uuid"], details["topic"], details["host_id"]) == (
+        webinar["uuid"],
+        webinar["topic"],
+        webinar["host_id"],
+    )
+    report = api.get(f"/report/webinars/{api.encode(webinar['uuid'])}")
+    assert report.headers["X-RateLimit-Category"] == "Heavy"
+    assert report.json()["participants_count"] >= 2 and report.json()["uuid"] == webinar["uuid"]
+    instances = api.get(f"/past_webinars/{webinar['id']}/instances").json()["webinars"]
+    assert {"uuid": webinar["uuid"], "start_time": webinar["start_time"]} in instances
+    absentees = api.get(f"/past_webinars/{api.encode(webinar['uuid'])}/absentees").json()
+    assert absentees["registrants"] == [] and absentees["total_records"] == 0
+    meeting_instances = api.get(f"/past_meetings/{internal['id']}/instances").json()["meetings"]
+    assert internal["uuid"] in {i["uuid"] for i in meeting_instances}
+    assert api.get(f"/webinars/{internal['id']}").status_code == 404
+
+
+def test_survey_reports_are_medium_while_compatible(api):
+    internal, _, _ = _by_kind(api)
+    response = api.get(f"/report/meetings/{api.encode(internal['uuid'])}/survey")
+    assert response.headers["X-RateLimit-Category"] == "Medium"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from ecomms_zoom_simulator.scopes import OPERATIONS
 
 
 def _token(sim, auth=None, **params):
@@ -105,3 +107,68 @@ def test_a_classic_scope_satisfies_its_operation(zoom_simulator_factory, api_fac
     assert api.get("/archive_files", **api.WEEK_1).status_code == 200
     assert api.get("/archive_files/statistics", **api.WEEK_1).status_code == 200
     assert api.get("/users").json()["code"] == 4711
+
+
+def _every_call(api) -> dict[str, int]:
+    """The status of one call of each kind the connector makes (the per-meeting GET too)."""
+    meetings = api.all_meetings()
+    internal = next(m for m in meetings if m["type"] == 2 and not m["is_breakout_room"])
+    webinar = next(m for m in meetings if m["type"] in (5, 6, 9))
+    uuid, wuuid = api.encode(internal["uuid"]), api.encode(webinar["uuid"])
+    paths = {
+        "list": ("/archive_files", api.WEEK_1),
+        "statistics": ("/archive_files/statistics", api.WEEK_1),
+        "archive": (f"/past_meetings/{uuid}/archive_files", {}),
+        "past": (f"/past_meetings/{uuid}", {}),
+        "report": (f"/report/meetings/{uuid}/participants", {}),
+        "dashboard": (f"/metrics/meetings/{uuid}/participants", {"type": "past"}),
+        "dashboard_webinar": (f"/metrics/webinars/{wuuid}/participants", {"type": "past"}),
+        "users": ("/users", {}),
+        "groups": ("/groups", {}),
+        "summary": (f"/meetings/{uuid}/meeting_summary", {}),
+        "survey_report": (f"/report/webinars/{wuuid}/survey", {}),
+    }
+    return {name: api.get(path, **params).status_code for name, (path, params) in paths.items()}
+
+
+@pytest.mark.parametrize("form", ["classic", "granular"])
+def test_classic_only_and_granular_only_apps_reach_every_operation(
+    zoom_simulator_factory, api_factory, form
+):
+    api = api_factory(zoom_simulator_factory(scope_set=form))
+    granted = set(_token(api.sim).json()["scope"].split(" "))
+    of_form = {scope for op in OPERATIONS.values() for scope in getattr(op, form)}
+    other = {scope for op in OPERATIONS.values() for scope in op.scopes} - of_form
+    assert granted == of_form and not granted & other
+    assert set(_every_call(api).values()) == {200}
+    meeting = api.all_meetings()[0]
+    path = f"{api.sim.api_base_url}/past_meetings/{api.encode(meeting['uuid'])}/archive_files"
+    assert api.http.delete(path, headers=api.auth).status_code == 204
+    file_id = api.all_meetings()[0]["archive_files"][0]["id"]
+    patch = api.http.patch(
+        f"{api.sim.api_base_url}/archive_files/{file_id}",
+        json={"auto_delete": True},
+        headers=api.auth,
+    )
+    assert patch.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("scope", "allowed"),
+    [
+        ("dashboard:read:admin", {"dashboard", "dashboard_webinar"}),
+        ("dashboard_meetings:read:admin", {"dashboard"}),
+        ("dashboard_webinars:read:admin", {"dashboard_webinar"}),
+        ("dashboard:read:list_meeting_participants:admin", {"dashboard"}),
+        ("dashboard:read:list_webinar_participants:admin", {"dashboard_webinar"}),
+    ],
+)
+def test_dashboard_accepts_each_documented_form(
+    zoom_simulator_factory, api_factory, scope, allowed
+):
+    api = api_factory(
+        zoom_simulator_factory(granted_scopes=["archiving:read:list_archived_files:admin", scope])
+    )
+    statuses = _every_call(api)
+    assert {name for name, status in statuses.items() if status == 200} == allowed | {"list"}
+    assert set(statuses.values()) == {200, 400}

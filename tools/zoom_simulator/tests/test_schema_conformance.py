@@ -22,7 +22,12 @@ WEBINAR_TYPES = (5, 6, 9)
 
 # Every switch at the value Zoom documents (what the defaults become once the connector
 # handles it; see docs/zoom-simulator.md "Switches").
-ZOOM_DOCUMENTED: dict[str, Any] = {"file_types": "documented"}
+ZOOM_DOCUMENTED: dict[str, Any] = {
+    "file_types": "documented",
+    "unknown_endpoint_status": 400,
+    "refusals": True,
+    "heavy_survey_reports": True,
+}
 ACCOUNTS = {
     "documented": (ZOOM_DOCUMENTED, False),
     "default": ({}, True),
