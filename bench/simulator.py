@@ -1,4 +1,5 @@
-"""Benchmark of the Zoom simulator: list requests/s, download MB/s, memory of a 1 GiB download.
+"""Benchmark of the Zoom simulator: list requests/s, download MB/s, memory of a 1 GiB download,
+time to build a 400-meeting account.
 
 Run: ``python bench/simulator.py [--size-mib 1024] [--seconds 5] [--clients 4]``. Prints
 figures and ratios; asserts nothing. The simulator runs in a child process so its memory
@@ -119,6 +120,21 @@ def bench_download(size_mib: int) -> tuple[float, float, float]:
         proc.wait()
 
 
+def bench_generation(meetings: int) -> tuple[float, float]:
+    """Seconds to build an account of ``meetings`` with small media, then to fingerprint it."""
+    from ecomms_zoom_simulator.config import SimulatorConfig
+    from ecomms_zoom_simulator.profiles import build_account
+
+    config = SimulatorConfig(meetings=meetings, small_media=True, profiles="realistic")
+    started = time.perf_counter()
+    account = build_account(config)
+    built = time.perf_counter() - started
+    for meeting in account.meetings:
+        for archive_file in meeting.files:
+            archive_file.blob.sha256()
+    return built, time.perf_counter() - started - built
+
+
 def main() -> None:
     """Run both benchmarks and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -134,6 +150,9 @@ def main() -> None:
     print(f"download MB/s          {mbps:10.1f}  ({args.size_mib} MiB file, SHA-256 checked)")
     print(f"server RSS increase    {rss_mb:10.1f} MB (target <= 50 MB)")
     print(f"first fingerprint      {fingerprint_s:10.2f} s  (hashing the generated file once)")
+    built, hashed = bench_generation(400)
+    print(f"400-meeting account    {built:10.2f} s  (small media; target < 2 s)")
+    print(f"  its fingerprints     {hashed:10.2f} s  (every file hashed once, on first listing)")
 
 
 if __name__ == "__main__":

@@ -3,26 +3,30 @@
 Top-level instances cycle through six profiles so that even a small account holds every
 case a connector must handle: an internal meeting with a breakout room and everything
 enabled, a webinar, an external meeting, an archive still processing, a meeting with a
-failed file and TXT-only chat, and a personal-room meeting with per-participant audio.
+failed file and TXT-only chat, and a personal-room meeting with per-participant audio. The
+``realistic`` set adds a one-person meeting and a second external meeting (eight profiles).
 """
 
 from __future__ import annotations
 
 import base64
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from ecomms_zoom_simulator.attachments import attachment_blob
 from ecomms_zoom_simulator.captions import build_vtt
 from ecomms_zoom_simulator.chat import ChatPlan, build_chat
+from ecomms_zoom_simulator.chat_txt import MIXED
 from ecomms_zoom_simulator.config import SimulatorConfig
 from ecomms_zoom_simulator.media import MediaBlob, TextBlob, shared_block
-from ecomms_zoom_simulator.model import ArchiveFile, Attendance, Meeting
+from ecomms_zoom_simulator.model import ArchiveFile, Attachment, Attendance, Meeting
 from ecomms_zoom_simulator.people import make_guests, make_users
 from ecomms_zoom_simulator.phrases import TOPICS
 
-__all__ = ["PROFILES", "Builder", "meeting_uuid"]
+__all__ = ["PROFILES", "REALISTIC", "Builder", "meeting_uuid"]
 
 PROFILES = ("full", "webinar", "external", "processing", "failed", "personal")
+REALISTIC = ("full", "webinar", "external", "processing", "failed", "solo", "personal", "external")
 _ZONES = ("America/New_York", "Europe/London", "Asia/Shanghai", "Europe/Paris")
 
 
@@ -45,6 +49,7 @@ class Builder:
         self.block = shared_block(config.seed)
         self.users, self.groups = make_users(self.rng, "sim-bank.example.com")
         self.guests = make_guests()
+        self.txt_files = 0
 
     def file_id(self) -> str:
         """A fresh, seeded UUID-style id."""
@@ -55,6 +60,8 @@ class Builder:
         """A generated audio or video file spanning the meeting."""
         fid = self.file_id()
         recording = "audio_only" if file_type == "M4A" else "shared_screen_with_speaker_view"
+        if self.config.small_media:
+            size = 2048 + size % 6144
         return ArchiveFile(
             id=fid,
             file_type=file_type,
@@ -98,9 +105,21 @@ class Builder:
                 )
             )
 
+    def txt_layout(self, txt: bool) -> str:
+        """The layout of the next TXT chat: the configured one, or under ``mix`` each in turn."""
+        layout = self.config.txt_layout
+        if layout == "mix" and txt:
+            self.txt_files += 1
+            return MIXED[(self.txt_files - 1) % len(MIXED)]
+        return "classic" if layout == "mix" else layout
+
     def chat_files(self, meeting: Meeting, plan: ChatPlan, txt: bool, json_: bool) -> None:
-        """Add the meeting's chat in the chosen formats."""
+        """Add the meeting's chat in the chosen formats, and the files shared in it."""
+        plan.txt_layout = self.txt_layout(txt)
         chat = build_chat(self.rng, plan)
+        for shared in chat.shared:
+            blob = attachment_blob(self.config.seed, shared["fileId"], shared["fileSize"])
+            meeting.attachments.append(Attachment(shared["fileId"], shared["fileName"], blob))
         if json_:
             meeting.files.append(
                 self.text(
@@ -135,13 +154,16 @@ class Builder:
         """The size of the next MP4 (``media_size`` when configured)."""
         return self.config.media_size or self.rng.randint(150_000, 1_200_000)
 
-    def new_meeting(self, index: int, profile: str) -> Meeting:
-        """A meeting instance placed at its slot of the account's fortnight."""
+    def new_meeting(self, index: int, profile: str, ended: datetime | None = None) -> Meeting:
+        """A meeting instance placed at its slot of the account's fortnight (or that ended
+        at ``ended``, its archive completing then)."""
         total = max(1, self.config.meetings)
         slot = timedelta(days=13) * index / total
         jitter = timedelta(minutes=self.rng.randint(0, 90))
         start = (self.config.base() - timedelta(days=14) + slot + jitter).replace(microsecond=0)
         duration = self.rng.randint(20, 90) * 60 + self.rng.randint(0, 59)
+        if ended is not None:
+            start = ended - timedelta(seconds=duration)
         mtype = {
             "full": 2,
             "webinar": self.rng.choice((5, 9)),
@@ -149,9 +171,12 @@ class Builder:
             "processing": 8,
             "failed": 1,
             "personal": 4,
+            "solo": 2,
         }[profile]
         host = self.rng.choice(self.users[:6])
         complete = start + timedelta(seconds=duration, minutes=self.rng.randint(5, 120))
+        if ended is not None:
+            complete = ended
         meeting = Meeting(
             uuid=meeting_uuid(self.rng, profile),
             number=self.rng.randrange(81_000_000_000, 99_999_999_999),
@@ -180,5 +205,7 @@ class Builder:
             return [guests[0], meeting.host, guests[1], guests[2]]
         if profile == "personal":
             return [meeting.host, others[0], guests[0]]
+        if profile == "solo":
+            return [meeting.host]
         count = self.rng.randint(3, 5)
         return [meeting.host, *others[:count], *guests[: self.rng.randint(1, 2)]]

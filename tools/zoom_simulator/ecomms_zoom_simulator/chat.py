@@ -1,7 +1,9 @@
 """In-meeting chat in both archive formats: JSON (ZOOM_API §4.2) and TXT (§4.4).
 
 A script of messages is generated once per meeting; the JSON file holds all of it (base64
-string fields), the TXT file the public and private messages as the client shows them.
+string fields), the TXT file the public and private messages as the client shows them, in
+one of the layouts of :mod:`.chat_txt`. Files shared in the chat are listed with the JSON
+messages that share them; the meeting offers them as ``physical_files``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecomms_zoom_simulator.chat_txt import TxtEntry, render_txt
 from ecomms_zoom_simulator.people import Person
 from ecomms_zoom_simulator.phrases import FLAGGED, ORDINARY
 
@@ -37,16 +40,19 @@ class ChatPlan:
     waiting_room: bool = False
     group_chat: bool = True
     archive_offset: int = 20
+    txt_layout: str = "classic"
+    more_files: bool = False  # a second message sharing two more files
 
 
 @dataclass
 class ChatFiles:
-    """The generated chat: JSON body, TXT body and their message counts."""
+    """The generated chat: JSON body, TXT body, their message counts, the files shared."""
 
     json_body: bytes
     txt_body: bytes
     json_count: int
     txt_count: int
+    shared: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,7 +61,7 @@ class _Script:
     plan: ChatPlan
     clock: int = 30
     messages: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    lines: list[TxtEntry] = field(default_factory=list)
 
     def msg_id(self) -> str:
         """A fresh, seeded message id."""
@@ -81,13 +87,9 @@ class _Script:
         self.messages.append(msg)
         return msg
 
-    def line(self, sender: Person, receiver: str, text: str) -> None:
-        """Append a TXT line; every fourth message puts its text on a tab-indented next line."""
-        stamp = hms(self.clock)
-        if len(self.lines) % 4 == 3:
-            self.lines.append(f"{stamp} From {sender.name} to {receiver}:\n\t{text}")
-        else:
-            self.lines.append(f"{stamp} From {sender.name} to {receiver}: {text}")
+    def line(self, sender: Person, receiver: str, text: str, **extra: Any) -> None:
+        """Append the TXT entry of the message just added (``private``, ``reply_to``...)."""
+        self.lines.append(TxtEntry(hms(self.clock), sender.name, receiver, text, **extra))
 
 
 _B64_FIELDS = {"msg_content", "r_name", "r_email", "original_msg_id", "parent_msg_id"}
@@ -113,7 +115,7 @@ def _private(script: _Script, sender: Person, receiver: Person, text: str) -> di
         r_email=receiver.email,
         msg_content=text,
     )
-    script.line(sender, receiver.name, text)
+    script.line(sender, receiver.name, text, private=True)
     return msg
 
 
@@ -157,8 +159,10 @@ def _edits(script: _Script, people: list[Person], targets: list[dict]) -> None:
         parent_msg_id=_decode(reply_to["msg_id"]),
         msg_content="+1, agreed.",
     )
-    script.line(replier, "Everyone", "+1, agreed.")
-    script.add(4, people[1 % len(people)], None, msg_content="👍")
+    script.line(replier, "Everyone", "+1, agreed.", reply_to=_decode(reply_to["msg_content"]))
+    reactor = people[1 % len(people)]
+    script.add(4, reactor, None, msg_content="👍")
+    script.line(reactor, "Everyone", _decode(targets[0]["msg_content"]), reaction="👍")
     script.add(5, people[-1], None)["msg_content"] = "1"
 
 
@@ -194,11 +198,15 @@ def build_chat(rng: random.Random, plan: ChatPlan) -> ChatFiles:
     if plan.group_chat and len(people) > 3:
         _group_chat(script, [*people[1:3], people[1]], people[3])
     _edits(script, people, sent)
+    if plan.more_files:
+        files = [
+            {"fileId": script.msg_id(), "fileName": "Term sheet v3.pdf", "fileSize": 91342},
+            {"fileId": script.msg_id(), "fileName": "Roadmap 2027.pptx", "fileSize": 203517},
+        ]
+        _public(script, people[-1], "Both documents for the follow-up.", files=files)
     body = {"uuid": plan.uuid, "messages": script.messages}
-    txt = "\n".join(script.lines) + "\n"
+    txt, txt_count = render_txt(script.lines, plan.txt_layout)
+    shared = [f for msg in script.messages for f in msg.get("files", [])]
     return ChatFiles(
-        json.dumps(body, ensure_ascii=False).encode(),
-        txt.encode(),
-        len(script.messages),
-        len(script.lines),
+        json.dumps(body, ensure_ascii=False).encode(), txt, len(script.messages), txt_count, shared
     )

@@ -7,10 +7,19 @@ from typing import Any
 
 import click
 
-from ecomms_zoom_simulator.config import FILE_TYPES, PLANS, SCOPE_SETS, SimulatorConfig
+from ecomms_zoom_simulator.config import (
+    FILE_TYPES,
+    PLANS,
+    PROFILE_SETS,
+    SCOPE_SETS,
+    TXT_LAYOUTS,
+    SimulatorConfig,
+)
 from ecomms_zoom_simulator.server import Simulator
 
 __all__ = ["simulator_command"]
+
+_DEFAULT = SimulatorConfig()  # the switches' defaults (some flip once the connector is ready)
 
 
 @click.group(name="zoom")
@@ -29,21 +38,42 @@ def simulator_command() -> None:
 @click.option(
     "--file-types",
     type=click.Choice(FILE_TYPES),
-    default="legacy",
+    default=_DEFAULT.file_types,
     show_default=True,
     help="documented: Zoom's current enums only; legacy: transcripts typed TRANSCRIPT.",
 )
 @click.option(
-    "--scope-set", type=click.Choice(SCOPE_SETS), default="integration", show_default=True
+    "--scope-set", type=click.Choice(SCOPE_SETS), default=_DEFAULT.scope_set, show_default=True
 )
 @click.option(
     "--unknown-endpoint-status",
     type=click.Choice(["400", "404"]),
-    default="404",
+    default=str(_DEFAULT.unknown_endpoint_status),
     show_default=True,
     help="Status of unknown endpoints (Zoom: 400, code 2300).",
 )
-@click.option("--refusals", is_flag=True, help="Refuse lookups as Zoom documents (external...).")
+@click.option(
+    "--refusals/--no-refusals",
+    default=_DEFAULT.refusals,
+    show_default=True,
+    help="Refuse lookups as Zoom documents (external meetings, breakout rooms...).",
+)
+@click.option(
+    "--heavy-survey-reports/--medium-survey-reports",
+    default=_DEFAULT.heavy_survey_reports,
+    show_default=True,
+)
+@click.option(
+    "--profiles", type=click.Choice(PROFILE_SETS), default=_DEFAULT.profiles, show_default=True
+)
+@click.option(
+    "--txt-layout", type=click.Choice(TXT_LAYOUTS), default=_DEFAULT.txt_layout, show_default=True
+)
+@click.option("--small-media", is_flag=True, help="Every MP4 and M4A a few KiB.")
+@click.option(
+    "--complete-per-minute", default=0.0, type=float, help="New meetings completing per minute."
+)
+@click.option("--webhook-url", default=None, help="Where completing meetings' webhooks go.")
 @click.option("--redirect", is_flag=True, help="Answer downloads with a 302 to a signed URL.")
 @click.option("--token-ttl", default=3600, show_default=True, type=int, help="Token lifetime (s).")
 def serve(faults: tuple[str, ...], redirect: bool, **options: Any) -> None:

@@ -6,12 +6,23 @@ from datetime import UTC, datetime
 
 import msgspec
 
-__all__ = ["BASE_DATE", "FILE_TYPES", "PLANS", "SCOPE_SETS", "SimulatorConfig"]
+__all__ = [
+    "BASE_DATE",
+    "FILE_TYPES",
+    "PLANS",
+    "PROFILE_SETS",
+    "SCOPE_SETS",
+    "TXT_LAYOUTS",
+    "SimulatorConfig",
+]
 
 # Every archive of a simulated account lies in the 14 days before this instant.
 BASE_DATE = datetime(2026, 10, 15, tzinfo=UTC)
 
 PLANS = ("free", "pro", "business", "unlimited")
+# classic: six profiles; realistic: eight, with a one-person meeting and a second external one
+PROFILE_SETS = ("classic", "realistic")
+TXT_LAYOUTS = ("classic", "mix", "one_line", "two_spaces", "next_line")
 # documented: Zoom's current enums only (transcripts are CC / closed_caption files);
 # legacy: transcripts as TRANSCRIPT / audio_transcript (an older spec's type; today's default);
 # undocumented: legacy plus SUBGROUP_ACTIVITY and CSV files.
@@ -53,6 +64,11 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     unknown_endpoint_status: int = 404  # compatible default; Zoom: 400 (code 2300)
     refusals: bool = False  # compatible default; Zoom: True (external/solo/breakout lookups)
     heavy_survey_reports: bool = False  # compatible default (Medium); Zoom: True (Heavy)
+    profiles: str = "classic"  # compatible default; Zoom's realities: "realistic"
+    txt_layout: str = "classic"  # compatible default; Zoom's realities: "mix" (or one layout)
+    small_media: bool = False  # every MP4 and M4A a few KiB (accounts of hundreds of meetings)
+    complete_per_minute: float = 0.0  # new meetings complete at this rate while serving
+    webhook_url: str | None = None  # where a completing meeting's webhook is sent
     download_redirect: bool = False  # downloads answer 302 to a pre-signed second path
     invalidate_previous_on_mint: bool = False
     json_chat: bool = True
@@ -69,6 +85,10 @@ class SimulatorConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             self.file_types = "undocumented"
         _one_of("plan", self.plan, PLANS)
         _one_of("file_types", self.file_types, FILE_TYPES)
+        _one_of("profiles", self.profiles, PROFILE_SETS)
+        _one_of("txt_layout", self.txt_layout, TXT_LAYOUTS)
+        if self.complete_per_minute < 0:
+            raise ValueError("complete_per_minute must be >= 0")
         _one_of("scope_set", self.scope_set, SCOPE_SETS)
         _one_of("unknown_endpoint_status", self.unknown_endpoint_status, (400, 404))
         if self.meetings < 0:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from ecomms_zoom_simulator import routes_archive, routes_enrich, routes_users, routes_webinar
 from ecomms_zoom_simulator.http import ApiError, Request, Response, Route, json_response
 from ecomms_zoom_simulator.ratelimit import burst_error
-from ecomms_zoom_simulator.routes_download import check_signature, file_response, sign
+from ecomms_zoom_simulator.routes_download import (
+    attachment_response,
+    check_signature,
+    file_response,
+    sign,
+)
 from ecomms_zoom_simulator.scopes import OPERATIONS, rate_label
 
 if TYPE_CHECKING:
@@ -23,7 +29,8 @@ API_ROUTES = [
         routes_archive.ROUTES + routes_enrich.ROUTES + routes_users.ROUTES + routes_webinar.ROUTES
     )
 ]
-_DOWNLOAD = re.compile(r"/rec/archive/(?P<hop>download|file)/(?P<file_id>[^/]+)")
+_DOWNLOAD = re.compile(r"/rec/archive/(?P<hop>download|file|attached/download)/(?P<file_id>[^/]+)")
+_HOPS = {"download": "download", "file": "download_signed", "attached/download": "attachment"}
 
 
 def _server_error() -> ApiError:
@@ -48,8 +55,8 @@ def dispatch(sim: Simulator, req: Request) -> Response:
             return sim.tokens.token_endpoint(req)
         found = _DOWNLOAD.fullmatch(req.path)
         if found and req.method == "GET":
-            req.operation = "download" if found["hop"] == "download" else "download_signed"
-            return _download(sim, req, found["hop"], found["file_id"])
+            req.operation = _HOPS[found["hop"]]
+            return _download(sim, req, found["hop"], unquote(found["file_id"]))
         if req.path.startswith("/v2/"):
             return _api(sim, req)
         raise _unknown(sim, req)
@@ -94,12 +101,14 @@ def _api(sim: Simulator, req: Request) -> Response:
 def _download(sim: Simulator, req: Request, hop: str, file_id: str) -> Response:
     if sim.faults.slow:
         time.sleep(sim.faults.slow)
-    if hop == "download":
-        sim.tokens.authenticate(req)
-    else:
+    if hop == "file":
         check_signature(sim.config.client_secret, file_id, req)
+    else:
+        sim.tokens.authenticate(req)
     if sim.faults.take_5xx():
         raise _server_error()
+    if hop == "attached/download":
+        return _attachment(sim, req, file_id)
     found = sim.state.file(file_id)
     if found is None:
         raise ApiError(404, 3001, f"File {file_id} does not exist.")
@@ -109,6 +118,16 @@ def _download(sim: Simulator, req: Request, hop: str, file_id: str) -> Response:
         target += sign(sim.config.client_secret, file_id, expires)
         return Response(302, b"", {"Location": target}, 0)
     response = file_response(found[1], req, sim.faults.download_fault(file_id))
+    with sim.state.lock:
+        sim.state.downloads[file_id] += 1
+    return response
+
+
+def _attachment(sim: Simulator, req: Request, file_id: str) -> Response:
+    found = sim.state.attachment(file_id)
+    if found is None:
+        raise ApiError(404, 3001, f"File {file_id} does not exist.")
+    response = attachment_response(found, req, sim.faults.download_fault(file_id))
     with sim.state.lock:
         sim.state.downloads[file_id] += 1
     return response

@@ -9,7 +9,7 @@ from typing import Any
 from ecomms_zoom_simulator.media import Blob
 from ecomms_zoom_simulator.people import Group, Person
 
-__all__ = ["Account", "ArchiveFile", "Attendance", "Meeting"]
+__all__ = ["Account", "ArchiveFile", "Attachment", "Attendance", "Meeting"]
 
 EXTENSIONS = {
     "MP4": "MP4",
@@ -47,6 +47,15 @@ class ArchiveFile:
 
 
 @dataclass
+class Attachment:
+    """A file shared in the meeting chat (``physical_files[]``): no fingerprint at Zoom."""
+
+    id: str
+    name: str
+    blob: Blob
+
+
+@dataclass
 class Attendance:
     """One person's presence in a meeting instance."""
 
@@ -79,6 +88,7 @@ class Meeting:
     refusal: int = 0  # code of the refusal of an external meeting's lookups (300 or 1010)
     status: str = "completed"
     files: list[ArchiveFile] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     attendees: list[Attendance] = field(default_factory=list)
     panelists: list[Person] = field(default_factory=list)
     polls: list[dict[str, Any]] = field(default_factory=list)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecomms_zoom_simulator.attachments import physical_file
 from ecomms_zoom_simulator.extras import iso
 from ecomms_zoom_simulator.model import Account, ArchiveFile, Attendance, Meeting
 from ecomms_zoom_simulator.people import Person
@@ -65,6 +66,8 @@ def meeting_object(account: Account, m: Meeting, download_base: str) -> dict[str
         group_id=m.group_id,
         archive_files=files,
     )
+    if m.attachments:
+        body["physical_files"] = [physical_file(a, download_base) for a in m.attachments]
     if m.is_breakout:
         body["parent_meeting_id"] = m.parent_uuid
     return body

@@ -1,4 +1,4 @@
-"""The six meeting profiles and :func:`build_account`, which cycles through them."""
+"""The meeting profiles and :func:`build_account`, which cycles through them."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 import random
 from datetime import timedelta
 
-from ecomms_zoom_simulator.build import PROFILES, Builder, meeting_uuid
+from ecomms_zoom_simulator.build import PROFILES, REALISTIC, Builder, meeting_uuid
 from ecomms_zoom_simulator.chat import ChatPlan
 from ecomms_zoom_simulator.config import SimulatorConfig
 from ecomms_zoom_simulator.extras import add_polls, add_qa, add_summary, add_survey
 from ecomms_zoom_simulator.model import Account, Meeting
 
-__all__ = ["build_account"]
+__all__ = ["build_account", "fill"]
 
 _OPTIONAL = ("no optional archiving", "join with archiving", "join without archiving")
 
@@ -84,7 +84,9 @@ def _breakout(b: Builder, parent: Meeting) -> Meeting:
     return room
 
 
-def _fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
+def fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
+    """Give ``meeting`` its attendees, files and extras as ``profile`` says; the instances
+    made (the meeting, and its breakout room for ``full``)."""
     people = b.people_for(meeting, profile)
     if meeting.webinar:
         meeting.panelists = people[1:3]
@@ -98,6 +100,7 @@ def _fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
         uuid=meeting.uuid,
         location=location,
         waiting_room=profile in ("full", "external"),
+        more_files=profile == "full" and b.config.profiles == "realistic",
     )
     txt = b.config.txt_chat and profile != "external"
     json_ = b.config.json_chat and profile != "failed"
@@ -110,7 +113,7 @@ def _fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
         add_survey(b.rng, meeting)
     if profile in ("full", "webinar", "personal"):
         add_qa(b.rng, meeting)
-    if profile in ("full", "processing", "personal"):
+    if profile in ("full", "processing", "personal", "solo"):
         add_summary(b.rng, meeting)
     if profile == "webinar":  # its own generator: the rest of the account stays as it was
         add_summary(random.Random(f"{b.config.seed}:{meeting.uuid}:summary"), meeting)
@@ -134,9 +137,10 @@ def build_account(config: SimulatorConfig) -> Account:
     """Generate the account ``config`` describes; the same config gives the same account."""
     b = Builder(config)
     meetings: list[Meeting] = []
+    cycle = REALISTIC if config.profiles == "realistic" else PROFILES
     for index in range(config.meetings):
-        profile = PROFILES[index % len(PROFILES)]
-        meetings += _fill(b, b.new_meeting(index, profile), profile)
+        profile = cycle[index % len(cycle)]
+        meetings += fill(b, b.new_meeting(index, profile), profile)
     external = [m for m in meetings if m.external]
     for ordinal, meeting in enumerate(external):
         meeting.refusal = (300, 1010)[ordinal % 2]

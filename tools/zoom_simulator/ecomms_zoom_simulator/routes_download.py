@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import mimetypes
 import re
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from ecomms_zoom_simulator.http import ApiError, Request, Response
-from ecomms_zoom_simulator.model import ArchiveFile
+from ecomms_zoom_simulator.media import Blob
+from ecomms_zoom_simulator.model import ArchiveFile, Attachment
 
-__all__ = ["CONTENT_TYPES", "corrupt", "file_response", "parse_range", "sign"]
+__all__ = [
+    "CONTENT_TYPES",
+    "attachment_response",
+    "corrupt",
+    "file_response",
+    "parse_range",
+    "serve",
+    "sign",
+]
 
 CONTENT_TYPES = {
     "MP4": "video/mp4",
@@ -87,19 +98,37 @@ def file_response(f: ArchiveFile, req: Request, fault: str | None) -> Response:
     """The answer to one download of ``f``, with ``fault`` (a download fault name) applied."""
     if f.status != "completed":
         raise ApiError(404, 3001, f"File {f.id} is not available ({f.status}).")
-    size = f.blob.size
+    kind = CONTENT_TYPES.get(f.extension, "application/octet-stream")
+    return serve(f.blob, f"{f.id}.{f.extension.lower()}", kind, req, fault)
+
+
+def attachment_response(a: Attachment, req: Request, fault: str | None) -> Response:
+    """The answer to one download of a file shared in the chat (``physical_files``)."""
+    kind = mimetypes.guess_type(a.name)[0] or "application/octet-stream"
+    return serve(a.blob, a.name, kind, req, fault)
+
+
+def _disposition(name: str) -> str:
+    if name.isascii() and '"' not in name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+def serve(blob: Blob, name: str, kind: str, req: Request, fault: str | None) -> Response:
+    """Bytes of ``blob`` (a ``Range`` of them) as ``name``, with a download fault applied."""
+    size = blob.size
     if fault == "html_download":
         return Response(200, _HTML, {"Content-Type": "text/html;charset=utf-8"}, len(_HTML))
     span = parse_range(req.headers.get("range", ""), size)
     start, end = span or (0, size)
     headers = {
-        "Content-Type": CONTENT_TYPES.get(f.extension, "application/octet-stream"),
-        "Content-Disposition": f'attachment; filename="{f.id}.{f.extension.lower()}"',
+        "Content-Type": kind,
+        "Content-Disposition": _disposition(name),
         "Accept-Ranges": "bytes",
     }
     if span:
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
-    chunks = f.blob.iter_range(start, end)
+    chunks = blob.iter_range(start, end)
     length = end - start
     if fault == "corrupt_download":
         chunks = corrupt(chunks, length // 2)

@@ -17,6 +17,7 @@ from ecomms_zoom_simulator.dispatch import dispatch
 from ecomms_zoom_simulator.extras import iso
 from ecomms_zoom_simulator.faults import Faults
 from ecomms_zoom_simulator.http import Request, Response
+from ecomms_zoom_simulator.live import Completer
 from ecomms_zoom_simulator.profiles import build_account
 from ecomms_zoom_simulator.ratelimit import RateLimiter
 from ecomms_zoom_simulator.scopes import scope_set
@@ -120,6 +121,7 @@ class Simulator:
             cfg.account_id, cfg.client_id, cfg.client_secret, scopes, cfg.token_ttl, ""
         )
         self.set_faults(cfg.faults)
+        self.completer = Completer(self)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
@@ -138,10 +140,12 @@ class Simulator:
             target=server.serve_forever, args=(0.05,), name="zoom-simulator", daemon=True
         )
         self._thread.start()
+        self.completer.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and release the port."""
+        self.completer.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -211,6 +215,11 @@ class Simulator:
     def complete_processing(self) -> list[str]:
         """Archives still processing complete now (or fail where seeded so); their UUIDs."""
         return self.state.complete_processing()
+
+    def complete_meetings(self, count: int = 1) -> list[str]:
+        """Complete ``count`` new meetings now (as ``complete_per_minute`` does over time),
+        sending their webhooks to ``webhook_url`` if set; the UUIDs of the instances added."""
+        return [uuid for _ in range(count) for uuid in self.completer.complete()]
 
     def inspect(self) -> dict[str, Any]:
         """The request log, tagged and deleted archives, download counts, sent webhooks, faults."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecomms_zoom_simulator.config import SimulatorConfig
-from ecomms_zoom_simulator.model import Account, ArchiveFile, Meeting
+from ecomms_zoom_simulator.model import Account, ArchiveFile, Attachment, Meeting
 
 __all__ = ["State"]
 
@@ -57,6 +57,14 @@ class State:
             for f in m.files:
                 if f.id == file_id:
                     return m, f
+        return None
+
+    def attachment(self, file_id: str) -> Attachment | None:
+        """The file shared in a chat with this id (deleted meetings excluded)."""
+        for m in self.meetings():
+            for a in m.attachments:
+                if a.id == file_id:
+                    return a
         return None
 
     def complete_processing(self) -> list[str]:

@@ -56,6 +56,7 @@ def _event_object(sim: Simulator, meeting_uuid: str | None) -> dict[str, Any]:
             raise ValueError(f"no meeting with uuid {meeting_uuid!r}")
         chosen = next(m for m in meetings if m.status == "completed")
     obj = meeting_object(sim.account, chosen, sim.base_url)
+    obj.pop("physical_files", None)  # not in Zoom's event type (Rivet)
     for archive_file in obj["archive_files"]:
         archive_file.pop("auto_delete", None)
         archive_file["file_name"] = f"{archive_file['id']}.{archive_file['file_extension'].lower()}"

@@ -44,8 +44,12 @@ class Api:
         meetings = []
         for week in (self.WEEK_1, self.WEEK_2):
             query = {**week, "page_size": 300, **params}
-            body = self.get("/archive_files", **query).json()
-            meetings += body["meetings"]
+            while True:
+                body = self.get("/archive_files", **query).json()
+                meetings += body["meetings"]
+                if not body["next_page_token"]:
+                    break
+                query["next_page_token"] = body["next_page_token"]
         return meetings
 
     @staticmethod

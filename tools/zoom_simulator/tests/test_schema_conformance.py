@@ -27,6 +27,8 @@ ZOOM_DOCUMENTED: dict[str, Any] = {
     "unknown_endpoint_status": 400,
     "refusals": True,
     "heavy_survey_reports": True,
+    "profiles": "realistic",
+    "txt_layout": "mix",
 }
 ACCOUNTS = {
     "documented": (ZOOM_DOCUMENTED, False),
