@@ -44,6 +44,7 @@ class TokenStore:
         self.account_id, self.client_id, self.client_secret = account_id, client_id, client_secret
         self.scopes, self.ttl, self.api_url = scopes, ttl, api_url
         self.invalidate_previous_on_mint = False
+        self.refuse_minting = False  # the app's secret changed: minting fails (a fault)
         self.expire_after_calls: int | None = None
         self._tokens: dict[str, Token] = {}
         self._lock = threading.Lock()
@@ -67,7 +68,7 @@ class TokenStore:
         if req.body:
             params.update(parse_qs(req.body.decode(errors="replace")))
         grant = (params.get("grant_type") or [""])[0]
-        if not self._client_ok(req.headers.get("authorization", "")):
+        if self.refuse_minting or not self._client_ok(req.headers.get("authorization", "")):
             return _oauth_error("invalid_client", "Invalid client_id or client_secret")
         if grant != "account_credentials":
             return _oauth_error("unsupported_grant_type", "unsupported grant type")
@@ -99,6 +100,12 @@ class TokenStore:
             self._tokens[value] = token
             self.minted += 1
         return token
+
+    def revoke_all(self) -> None:
+        """Revoke every token minted so far (later ones work, unless minting is refused)."""
+        with self._lock:
+            for token in self._tokens.values():
+                token.revoked = True
 
     def authenticate(self, req: Request) -> Token:
         """The valid token of ``req``, or a 401 / 124 error (tokens in the query never count)."""

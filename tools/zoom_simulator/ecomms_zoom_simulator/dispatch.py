@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ecomms_zoom_simulator import routes_archive, routes_enrich, routes_users, routes_webinar
+from ecomms_zoom_simulator.hostile import trickle
 from ecomms_zoom_simulator.http import ApiError, Request, Response, Route, json_response
 from ecomms_zoom_simulator.ratelimit import burst_error
 from ecomms_zoom_simulator.routes_download import (
@@ -55,8 +56,8 @@ def dispatch(sim: Simulator, req: Request) -> Response:
             return sim.tokens.token_endpoint(req)
         found = _DOWNLOAD.fullmatch(req.path)
         if found and req.method == "GET":
-            req.operation = _HOPS[found["hop"]]
-            return _download(sim, req, found["hop"], unquote(found["file_id"]))
+            req.operation, req.file_id = _HOPS[found["hop"]], unquote(found["file_id"])
+            return _download(sim, req, found["hop"], req.file_id)
         if req.path.startswith("/v2/"):
             return _api(sim, req)
         raise _unknown(sim, req)
@@ -79,7 +80,13 @@ def _api(sim: Simulator, req: Request) -> Response:
     req.params, req.operation = params, route.operation
     if sim.faults.slow:
         time.sleep(sim.faults.slow)
+    revocation = sim.faults.take_revocation()
+    if revocation:
+        sim.tokens.revoke_all()
+        sim.tokens.refuse_minting = revocation == "no_remint"
     token = sim.tokens.authenticate(req)
+    if sim.faults.take_echo():  # a broken gateway quoting the request back
+        raise ApiError(400, 300, f"Invalid request header: Authorization: Bearer {token.value}")
     operation = OPERATIONS[route.operation]
     sim.tokens.require(token, operation.scopes, operation.granular or operation.classic)
     label = rate_label(route.operation, sim.config.heavy_survey_reports)
@@ -120,6 +127,16 @@ def _download(sim: Simulator, req: Request, hop: str, file_id: str) -> Response:
     response = file_response(found[1], req, sim.faults.download_fault(file_id))
     with sim.state.lock:
         sim.state.downloads[file_id] += 1
+    return _trickled(sim, response)
+
+
+def _trickled(sim: Simulator, response: Response) -> Response:
+    """The download sent a few bytes a second while ``trickle_download`` is set."""
+    rate = sim.faults.value("trickle_download")
+    if rate is not None and response.status in (200, 206):
+        body = response.body
+        source = iter([body]) if isinstance(body, bytes) else iter(body)
+        response.body = trickle(source, int(rate), sim.stopping)
     return response
 
 
@@ -130,12 +147,15 @@ def _attachment(sim: Simulator, req: Request, file_id: str) -> Response:
     response = attachment_response(found, req, sim.faults.download_fault(file_id))
     with sim.state.lock:
         sim.state.downloads[file_id] += 1
-    return response
+    return _trickled(sim, response)
 
 
 def _admin(sim: Simulator, req: Request) -> Response:
     if req.path == "/_sim/inspect" and req.method == "GET":
-        return json_response(sim.inspect())
+        since = req.arg("since", "0") or "0"
+        if not since.isdigit():
+            raise ApiError(400, 300, "'since' must be a request number (inspect()['seq']).")
+        return json_response(sim.inspect(int(since)))
     if req.path == "/_sim/faults" and req.method == "POST":
         specs = req.json()
         if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):

@@ -25,6 +25,7 @@ class Request:
     body: bytes
     params: dict[str, str] = field(default_factory=dict)
     operation: str | None = None
+    file_id: str = ""  # the file a download asks for
 
     @classmethod
     def parse(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> Request:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from ecomms_zoom_simulator.attachments import physical_file
 from ecomms_zoom_simulator.extras import iso
@@ -28,7 +29,7 @@ def archive_file(f: ArchiveFile, download_base: str) -> dict[str, Any]:
         "file_type": f.file_type,
         "file_extension": f.extension,
         "file_size": 0 if failed else f.blob.size,
-        "download_url": f"{download_base}/rec/archive/download/{f.id}",
+        "download_url": f"{download_base}/rec/archive/download/{quote(f.id, safe='')}",
         "status": f.status,
         "recording_type": f.recording_type,
         "individual": f.individual,

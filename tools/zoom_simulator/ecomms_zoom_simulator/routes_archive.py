@@ -7,9 +7,13 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from ecomms_zoom_simulator.extras import iso
 from ecomms_zoom_simulator.faults import Faults
+from ecomms_zoom_simulator.hostile import gzip_bomb, trickle
 from ecomms_zoom_simulator.http import ApiError, Request, Response, decode_id, json_response
+from ecomms_zoom_simulator.model import Meeting
 from ecomms_zoom_simulator.payloads import meeting_object
 from ecomms_zoom_simulator.state import State
 
@@ -95,7 +99,7 @@ def paginate(
         if saved_key != key or time.monotonic() - created > PAGE_TOKEN_TTL:
             raise ApiError(400, 300, _BAD_TOKEN)
     page, following = items[offset : offset + size], ""
-    if offset + size < len(items):
+    if offset + size < len(items) or "endless_pages" in faults.flags:
         following = secrets.token_urlsafe(24)
         with state.lock:
             _prune(state.page_tokens)
@@ -113,12 +117,15 @@ def list_archive_files(state: State, faults: Faults, req: Request) -> Response:
     if date_type not in ("meeting_start_time", "archive_complete_time"):
         raise ApiError(400, 300, "Invalid field: 'query_date_type'.")
     groups = _group_ids(state, req)
-    chosen = []
+    chosen: list[tuple[datetime, str, Meeting | bytes]] = []
     for m in state.meetings():
         moment = m.start_time if date_type == "meeting_start_time" else m.complete_time
         if moment is None or not start <= moment <= to or (groups and m.group_id not in groups):
             continue
         chosen.append((moment, m.uuid, m))
+    if "poison_listing" in faults.flags and start <= state.poison.start <= to and not groups:
+        fragments = state.poison.fragments(state.base_url)
+        chosen += [(state.poison.start, f"~{n:02d}", f) for n, f in enumerate(fragments)]
     chosen.sort(key=lambda item: item[:2])
     key = (size, iso(start), iso(to), date_type, groups)
     page, token = paginate(state, faults, req, key, [m for _, _, m in chosen])
@@ -128,9 +135,28 @@ def list_archive_files(state: State, faults: Faults, req: Request) -> Response:
         "page_size": size,
         "total_records": len(chosen),
         "next_page_token": token,
-        "meetings": [meeting_object(state.account, m, state.base_url) for m in page],
+        "meetings": [_listed(state, m) for m in page],
     }
-    return json_response(body)
+    return _hostile(state, faults, body) or json_response(body)
+
+
+def _listed(state: State, m: Meeting | bytes) -> dict[str, Any] | msgspec.Raw:
+    if isinstance(m, bytes):  # a poison entry, written as raw JSON text
+        return msgspec.Raw(m)
+    return meeting_object(state.account, m, state.base_url)
+
+
+def _hostile(state: State, faults: Faults, body: dict[str, Any]) -> Response | None:
+    """The listing as a gzip bomb or a trickle, when those faults are set."""
+    gib = faults.value("gzip_bomb")
+    if gib is not None:
+        head = msgspec.json.encode({**body, "meetings": []})[: -len(b"[]}")] + b"["
+        return gzip_bomb(head, b"]}", gib)
+    rate = faults.value("trickle_listing")
+    if rate is not None:  # leading whitespace is valid JSON: the body never gets going
+        spaces = trickle(iter(()), int(rate), state.stopping, forever=b" " * 64)
+        return Response(200, spaces, {"Content-Type": "application/json;charset=UTF-8"}, None)
+    return None
 
 
 def _archived(state: State, req: Request):

@@ -64,38 +64,51 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request.parse(self.command, self.path, headers, body)
         started = time.perf_counter()
         response = dispatch(self.sim, req)
-        sent = self._write(response)
-        self.sim.state.log(
-            {
-                "method": req.method,
-                "path": req.path,
-                "query": {k: v for k, v in req.query.items() if k != "access_token"},
-                "status": response.status,
-                "operation": req.operation,
-                "bytes": sent,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-            }
-        )
+        entry = {
+            "method": req.method,
+            "path": req.path,
+            "query": {k: v for k, v in req.query.items() if k != "access_token"},
+            "status": response.status,
+            "operation": req.operation,
+            "file_id": req.file_id,
+            "bytes": 0,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        self.sim.state.log(entry)  # before the body: a trickling answer shows at once
+        entry["bytes"] = self._write(response)
 
     def _write(self, response: Response) -> int:
         body = response.body if isinstance(response.body, bytes) else None
+        chunked = body is None and response.length is None
         length = response.length if response.length is not None else len(body or b"")
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("x-zm-trackingid", "v=2.0;clid=us05;rid=" + secrets.token_hex(8))
-        self.send_header("Content-Length", str(length))
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
-        sent = 0
         if self.command == "HEAD":
             return 0
+        sent = self._send(response, chunked)
+        if chunked or sent != length:
+            self.close_connection = True
+        return sent
+
+    def _send(self, response: Response, chunked: bool) -> int:
+        sent = 0
         try:
             for chunk in response.chunks():
+                if chunked:
+                    chunk = b"%x\r\n%s\r\n" % (len(chunk), chunk)
                 self.wfile.write(chunk)
+                self.wfile.flush()
                 sent += len(chunk)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-        if sent != length:
             self.close_connection = True
         return sent
 
@@ -130,6 +143,7 @@ class Simulator:
 
     def start(self) -> Simulator:
         """Bind (port 0 = a free port) and serve in a background thread."""
+        self.state.stopping.clear()
         handler = type("Handler", (_Handler,), {"sim": self})
         server = _Server((self.config.host, self.config.port), handler)
         server.sim = self
@@ -145,6 +159,7 @@ class Simulator:
 
     def stop(self) -> None:
         """Stop serving and release the port."""
+        self.state.stopping.set()
         self.completer.stop()
         if self._server is not None:
             self._server.shutdown()
@@ -221,10 +236,16 @@ class Simulator:
         sending their webhooks to ``webhook_url`` if set; the UUIDs of the instances added."""
         return [uuid for _ in range(count) for uuid in self.completer.complete()]
 
-    def inspect(self) -> dict[str, Any]:
-        """The request log, tagged and deleted archives, download counts, sent webhooks, faults."""
+    @property
+    def stopping(self) -> threading.Event:
+        """Set once :meth:`stop` is called (trickling answers end then)."""
+        return self.state.stopping
+
+    def inspect(self, since: int = 0) -> dict[str, Any]:
+        """The request log, request and download counts, tagged and deleted archives, sent
+        webhooks, faults; ``since`` a ``seq`` of an earlier inspection: what came after it."""
         return {
-            **self.state.inspect(),
+            **self.state.inspect(since),
             "faults": list(self.faults.specs),
             "tokens_minted": self.tokens.minted,
         }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import collections
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ecomms_zoom_simulator.config import SimulatorConfig
 from ecomms_zoom_simulator.model import Account, ArchiveFile, Attachment, Meeting
+from ecomms_zoom_simulator.poison import Poison
 
 __all__ = ["State"]
 
@@ -30,6 +31,10 @@ class State:
         self.counts: collections.Counter[str] = collections.Counter()
         self.webhooks: list[dict[str, Any]] = []
         self.errors: list[str] = []
+        self.seq = 0
+        self.stopping = threading.Event()  # set when the simulator stops (ends trickles)
+        first = config.base() - timedelta(days=14) + timedelta(minutes=30)
+        self.poison = Poison(first, account.name)
 
     @staticmethod
     def now() -> datetime:
@@ -51,13 +56,15 @@ class State:
                 found = m
         return found
 
-    def file(self, file_id: str) -> tuple[Meeting, ArchiveFile] | None:
-        """The archive file with this id and its meeting (deleted meetings excluded)."""
+    def file(self, file_id: str) -> tuple[Meeting | None, ArchiveFile] | None:
+        """The archive file with this id and its meeting (deleted meetings excluded; a
+        poison entry's file has no meeting)."""
         for m in self.meetings():
             for f in m.files:
                 if f.id == file_id:
                     return m, f
-        return None
+        poisoned = self.poison.files.get(file_id)
+        return (None, poisoned) if poisoned else None
 
     def attachment(self, file_id: str) -> Attachment | None:
         """The file shared in a chat with this id (deleted meetings excluded)."""
@@ -81,20 +88,38 @@ class State:
         return done
 
     def log(self, entry: dict[str, Any]) -> None:
-        """Append one request to the inspection log."""
+        """Append one request to the inspection log (numbered: ``seq``) and count it."""
         with self.lock:
+            self.seq += 1
+            entry["seq"] = self.seq
             self.requests.append(entry)
             self.counts[entry["operation"] or "unrouted"] += 1
 
-    def inspect(self) -> dict[str, Any]:
-        """What tests look at: the request log, tagged and deleted archives, downloads."""
+    def inspect(self, since: int = 0) -> dict[str, Any]:
+        """What tests look at: the request log, request and download counts, tagged and
+        deleted archives. ``since`` (a ``seq``): only requests after it, counts included
+        (from the log, which keeps the last 20,000 requests)."""
         with self.lock:
+            requests = [r for r in self.requests if r["seq"] > since]
+            counts = collections.Counter(r["operation"] or "unrouted" for r in requests)
+            downloaded = collections.Counter(
+                r["file_id"] for r in requests if r.get("file_id") and r["status"] in (200, 206)
+            )
+            deleted = set(self.deleted)
+            gone = [
+                item.id
+                for m in self.account.meetings
+                if m.uuid in deleted
+                for item in [*m.files, *m.attachments]
+            ]
             return {
-                "requests": list(self.requests),
+                "seq": self.seq,
+                "requests": requests,
+                "request_counts": dict(counts if since else self.counts),
+                "downloads": dict(downloaded if since else self.downloads),
                 "tagged_for_deletion": list(self.tagged),
                 "deleted": list(self.deleted),
-                "downloads": dict(self.downloads),
-                "request_counts": dict(self.counts),
+                "deleted_files": gone,
                 "webhooks": list(self.webhooks),
                 "errors": list(self.errors),
                 "processing": [m.uuid for m in self.account.meetings if m.status == "processing"],
