@@ -18,41 +18,20 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
-import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import click
-import msgspec
 
 from core.app import App
 from core.errors import ConfigError, EcommsError
 from core.progress import progress_reporter
-from core.protocols import Query
-from core.render import summary_line
 from ecomms_zoom_simulator import Simulator, SimulatorConfig
+from ecomms_zoom_simulator.demo_report import SOURCE, describe, next_steps, program, summary
 
 __all__ = ["SECRET_VARIABLE", "demo_command", "write_config"]
 
 SECRET_VARIABLE = "ECOMMS_DEMO_ZOOM_SECRET"
-SOURCE = "zoom_ecomms"
-KINDS = ("meeting", "chat", "transcript", "captions", "summary", "poll", "qa", "survey", "media")
-EXAMPLES: tuple[tuple[str, tuple[str, ...], Query], ...] = (
-    (
-        "text in a chat message",
-        ("term sheet", "--kind", "chat"),
-        Query(text="term sheet", kind="chat"),
-    ),
-    (
-        "an attribute",
-        ("--where", "MeetingMeetingType=external"),
-        Query(where={"MeetingMeetingType": ["external"]}),
-    ),
-    ("policy hits", ("--min-risk", "50"), Query(min_risk=50)),
-)
-
 CONFIG = """\
 # Written by `ecomms demo` for the bundled Zoom simulator (seed {seed}).
 [ecomms]
@@ -133,12 +112,12 @@ def demo_command(app: App, directory: Path, meetings: int, seed: int, keep_runni
         raise ConfigError(f"--dir {directory}: cannot write the demo's config: {exc}") from None
     try:
         env = {**os.environ, SECRET_VARIABLE: sim.client_secret}
-        _describe(sim)
+        describe(sim)
         click.echo(f"wrote {config}")
         demo_app = App(app.host, config, env)
         try:
             _capture(demo_app)
-            example = _summary(demo_app)
+            example = summary(demo_app)
         finally:
             demo_app.close()
         if keep_running:
@@ -146,21 +125,12 @@ def demo_command(app: App, directory: Path, meetings: int, seed: int, keep_runni
             click.echo(
                 f"  to capture from it: set {SECRET_VARIABLE} to its client secret (the"
                 " simulator's default, printed by `ecomms zoom simulator`), then"
-                f" {_program()} --config {shlex.quote(str(config))} run --once"
+                f" {program()} --config {shlex.quote(str(config))} run --once"
             )
             _wait_forever()
     finally:
         sim.stop()
-    _next_steps(config, directory, example)
-
-
-def _describe(sim: Simulator) -> None:
-    processing = sum(m.status == "processing" for m in sim.account.meetings)
-    click.echo(
-        f"Zoom simulator on {sim.base_url}: {len(sim.account.meetings)} archived meeting and"
-        f" webinar instances (seed {sim.config.seed}), {processing} still processing at Zoom"
-        " (not captured until they complete)"
-    )
+    next_steps(config, directory, example, SECRET_VARIABLE)
 
 
 def _committed(app: App) -> int:
@@ -185,76 +155,6 @@ def _capture(app: App) -> None:
 
 
 _SETTLED = ("committed", "skipped")
-
-
-def _summary(app: App) -> str:
-    """Print records per kind, gaps, risky records and example searches; a record id to show."""
-    sink = app.searchable_sink()
-    status = app.state.status(SOURCE)
-    click.echo(
-        f"\nArchive: {status['committed']} meetings committed,"
-        f" {status['dead_lettered']} dead-lettered"
-    )
-    click.echo("Records per kind:")
-    total = 0
-    for kind in KINDS:
-        count = sink.search(Query(kind=kind, limit=1)).total
-        total += count
-        click.echo(f"  {kind:<12} {count}")
-    click.echo(f"  {'total':<12} {total}")
-    risky = sink.search(Query(min_risk=1, limit=1)).total
-    click.echo(f"Records with risk > 0: {risky}")
-    gaps = status["gaps"]
-    click.echo(f"Capture gaps: {len(gaps)}")
-    for gap in gaps:
-        click.echo(f"  {gap['key']}: {'; '.join(gap['gaps'])}")
-    shown = [_example(sink, label, args, query) for label, args, query in EXAMPLES]
-    return next((record_id for record_id in shown if record_id), "RECORD_ID")
-
-
-def _example(sink: Any, label: str, args: tuple[str, ...], query: Query) -> str:
-    results = sink.search(msgspec.structs.replace(query, limit=3))
-    click.echo(f"\nExample — {label}: ecomms search {shlex.join(args)}")
-    for record in results.records:
-        click.echo(f"  {summary_line(record)}")
-    click.echo(f"  ({len(results.records)} of {results.total} matching records)")
-    return results.records[0].id if results.records else ""
-
-
-def _next_steps(config: Path, directory: Path, example: str) -> None:
-    base = f"{_program()} --config {shlex.quote(str(config))}"
-    click.echo("\nTry more (these read only the archive, the search store and the state):")
-    for command in (
-        "search 'term sheet'",
-        "search --where MeetingMeetingType=external --kind chat",
-        "search --min-risk 50 --json",
-        f"show {example}",
-        "status",
-        "dlq list",
-        "audit verify",
-        "attributes",
-    ):
-        click.echo(f"  {base} {command}")
-    again = f"{_program()} demo --dir {shlex.quote(str(directory))}"
-    click.echo(
-        f"Everything lives in {directory}. To capture again run `{again}` (safe: nothing is"
-        f" duplicated); `{base} run` needs the simulator and {SECRET_VARIABLE}."
-    )
-
-
-def _program() -> str:
-    """The ecomms command as the user typed it, so printed commands run as printed.
-
-    ``ecomms`` when that is what the shell finds, else the path used (e.g. ``.venv/bin/ecomms``
-    from a virtual environment that is not activated), else ``python -m core``.
-    """
-    typed = sys.argv[0]
-    if os.path.basename(typed) == "ecomms":
-        found = shutil.which("ecomms")
-        if found and os.path.realpath(found) == os.path.realpath(typed):
-            return "ecomms"
-        return shlex.quote(typed)
-    return f"{shlex.quote(sys.executable)} -m core"
 
 
 def _wait_forever() -> None:
