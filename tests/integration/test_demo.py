@@ -7,9 +7,11 @@ the tests then search, show, tamper and kill through the ``ecomms`` command line
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -19,7 +21,8 @@ import pytest
 from ecomms_zoom_simulator import SimulatorConfig
 from ecomms_zoom_simulator.demo import SECRET_VARIABLE
 
-from tests.fixtures.cli import ecomms, environment
+from tests.fixtures.cli import command as ecomms_command
+from tests.fixtures.cli import ecomms, environment, start_ecomms
 
 DEMO_MEETINGS = 12  # the demo's default
 # DESIGN §4.3: the public search contract
@@ -79,9 +82,16 @@ def cli_search(config: Path, *args: str, env: dict[str, str] | None = None) -> l
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The README's first command in a fresh directory: ``ecomms demo``; (its dir, stdout)."""
+    """The README's first command in a fresh directory, ``.venv/bin/ecomms demo``, typed with a
+    relative path to the program as the README does; (its dir, stdout)."""
     cwd = tmp_path_factory.mktemp("fresh")
-    done = ecomms("demo", cwd=cwd)
+    program = ecomms_command()
+    if len(program) == 1:  # the console script: typed relative to where the user is
+        program = [os.path.relpath(program[0], cwd)]
+        assert not os.path.isabs(program[0])
+    done = subprocess.run(
+        [*program, "demo"], cwd=cwd, env=environment(), capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     directory = cwd / "ecomms-demo"
     assert (directory / "ecomms.toml").is_file()
@@ -143,6 +153,7 @@ def test_the_printed_follow_up_commands_run_as_printed_without_the_secret(
     for command in commands:
         assert command[1:3] == ["--config", str(directory / "ecomms.toml")], command
         assert shutil.which(command[0]), f"printed program {command[0]!r} cannot be run"
+        assert command[0] == "ecomms" or os.path.isabs(command[0]), command
         done = subprocess.run(
             command, cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=120
         )
@@ -240,17 +251,69 @@ def test_show_renders_a_chat_as_nested_threads_with_risk(demo: tuple[Path, str])
     assert record["risk"]["hits"][0]["rule"] in shown.stdout
 
 
-def test_running_the_demo_again_duplicates_nothing(demo: tuple[Path, str]) -> None:
-    """A second demo on the same directory says all was captured and adds no record."""
+def test_the_demo_never_overwrites_a_config_or_stores_without_force(
+    demo: tuple[Path, str],
+) -> None:
+    """A second demo on the same directory refuses and changes nothing; with ``--force`` it
+    captures again, adding no record."""
     directory, _ = demo
-    before = stored_records(directory / "archive")
-    again = ecomms("demo", "--dir", str(directory), cwd=directory.parent)
+    config = directory / "ecomms.toml"
+    before, text = stored_records(directory / "archive"), config.read_bytes()
+    refused = ecomms("demo", "--dir", str(directory), cwd=directory.parent)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    line = refused.stderr.strip()
+    assert len(line.splitlines()) == 1 and "--force" in line
+    assert "ecomms.toml, archive, search.db, .ecomms" in line
+    assert config.read_bytes() == text and stored_records(directory / "archive") == before
+    again = ecomms("demo", "--dir", str(directory), "--force", cwd=directory.parent)
     assert again.returncode == 0, again.stderr
     assert f"captured 0 new meetings; {DEMO_MEETINGS} were already captured" in again.stdout
     after = stored_records(directory / "archive")
     assert after.keys() == before.keys()
     assert all(len(v) == 1 for v in after.values())
-    assert len(cli_search(directory / "ecomms.toml")) == len(after)
+    assert len(cli_search(config)) == len(after)
+
+
+def test_a_users_own_config_is_never_overwritten(tmp_path: Path) -> None:
+    """``--dir`` holding someone's ecomms.toml: exit 2, the file untouched, nothing created."""
+    mine = tmp_path / "ecomms.toml"
+    mine.write_text("# my real configuration\n")
+    done = ecomms("demo", "--dir", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 2 and "already holds ecomms.toml" in done.stderr
+    assert mine.read_text() == "# my real configuration\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ecomms.toml"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_demo_says_so_and_exits_non_zero(tmp_path: Path, signum: int) -> None:
+    """A signal mid-capture: the demo says it was interrupted, exits 128 + the signal, and a
+    ``--force`` run finishes the capture without duplicating anything."""
+    directory = tmp_path / "demo"
+    process = start_ecomms(
+        "demo", "--dir", directory, "--fault", "slow:0.3", cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for line in process.stdout:
+            if line.startswith("capturing"):
+                break
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.startswith(f"demo interrupted ({signal.Signals(signum).name})")
+    assert "--force" in stderr and "Traceback" not in stderr
+    assert "Records per kind" not in stdout
+    if signum != signal.SIGINT:
+        return
+    finished = ecomms("demo", "--dir", str(directory), "--force", cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    found = re.search(r"captured (\d+) new meetings; (\d+) were already captured", finished.stdout)
+    assert found and int(found[1]) + int(found[2]) == DEMO_MEETINGS, finished.stdout
+    records = stored_records(directory / "archive")
+    assert all(len(versions) == 1 for versions in records.values())
 
 
 def test_tampering_with_a_blob_and_a_record_file_is_caught(

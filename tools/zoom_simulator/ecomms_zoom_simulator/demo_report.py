@@ -1,4 +1,9 @@
-"""What ``ecomms demo`` prints: the account, the capture's summary, and commands to try next."""
+"""What ``ecomms demo`` prints: the account, the capture's summary, and commands to try next.
+
+Printed commands run as printed from any directory: the config path is absolute, and the
+program is ``ecomms`` when that is what the shell finds, else the absolute path of the one
+that was typed, else ``python -m core`` with the interpreter's absolute path.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +42,16 @@ EXAMPLES: tuple[tuple[str, tuple[str, ...], Query], ...] = (
 
 
 def describe(sim: Simulator) -> None:
-    processing = sum(m.status == "processing" for m in sim.account.meetings)
+    """One line about the simulated account."""
+    meetings = sim.account.meetings
+    processing = sum(m.status == "processing" for m in meetings)
+    solo = sum(len(m.attendees) == 1 for m in meetings)
+    external = sum(m.external for m in meetings)
     click.echo(
-        f"Zoom simulator on {sim.base_url}: {len(sim.account.meetings)} archived meeting and"
-        f" webinar instances (seed {sim.config.seed}), {processing} still processing at Zoom"
-        " (not captured until they complete)"
+        f"Zoom simulator on {sim.base_url}: {len(meetings)} archived meeting and webinar"
+        f" instances (seed {sim.config.seed}): {external} hosted outside the account,"
+        f" {solo} with one person, {processing} still processing at Zoom (not captured until"
+        " they complete)"
     )
 
 
@@ -65,9 +75,16 @@ def summary(app: App) -> str:
     gaps = status["gaps"]
     click.echo(f"Capture gaps: {len(gaps)}")
     for gap in gaps:
-        click.echo(f"  {gap['key']}: {'; '.join(gap['gaps'])}")
+        click.echo(f"  {gap['key']}: {'; '.join(_gap(g) for g in gap['gaps'])}")
     shown = [_example(sink, label, args, query) for label, args, query in EXAMPLES]
     return next((record_id for record_id in shown if record_id), "RECORD_ID")
+
+
+def _gap(gap: Any) -> str:
+    """A gap as one phrase: what is missing and why (a plain string in older states)."""
+    if isinstance(gap, dict):
+        return ": ".join(str(gap[k]) for k in ("part", "reason") if gap.get(k)) or str(gap)
+    return str(gap)
 
 
 def _example(sink: Any, label: str, args: tuple[str, ...], query: Query) -> str:
@@ -80,6 +97,7 @@ def _example(sink: Any, label: str, args: tuple[str, ...], query: Query) -> str:
 
 
 def next_steps(config: Path, directory: Path, example: str, secret_variable: str) -> None:
+    """The commands to try next, each runnable as printed from any directory."""
     base = f"{program()} --config {shlex.quote(str(config))}"
     click.echo("\nTry more (these read only the archive, the search store and the state):")
     for command in (
@@ -93,7 +111,7 @@ def next_steps(config: Path, directory: Path, example: str, secret_variable: str
         "attributes",
     ):
         click.echo(f"  {base} {command}")
-    again = f"{program()} demo --dir {shlex.quote(str(directory))}"
+    again = f"{program()} demo --dir {shlex.quote(str(directory))} --force"
     click.echo(
         f"Everything lives in {directory}. To capture again run `{again}` (safe: nothing is"
         f" duplicated); `{base} run` needs the simulator and {secret_variable}."
@@ -101,15 +119,15 @@ def next_steps(config: Path, directory: Path, example: str, secret_variable: str
 
 
 def program() -> str:
-    """The ecomms command as the user typed it, so printed commands run as printed.
+    """The ecomms command as the user typed it, made to run from any directory.
 
-    ``ecomms`` when that is what the shell finds, else the path used (e.g. ``.venv/bin/ecomms``
-    from a virtual environment that is not activated), else ``python -m core``.
+    ``ecomms`` when that is what the shell finds, else the absolute path of the program used
+    (e.g. ``.venv/bin/ecomms`` typed from a project directory), else ``python -m core``.
     """
     typed = sys.argv[0]
     if os.path.basename(typed) == "ecomms":
         found = shutil.which("ecomms")
         if found and os.path.realpath(found) == os.path.realpath(typed):
             return "ecomms"
-        return shlex.quote(typed)
+        return shlex.quote(os.path.abspath(typed))
     return f"{shlex.quote(sys.executable)} -m core"
