@@ -169,7 +169,10 @@ class Expected(msgspec.Struct, kw_only=True):
 
 
 class Query(msgspec.Struct, kw_only=True):
-    """A search: full text, exact attribute filters, kind and time range (UTC, inclusive)."""
+    """A search: full text, attribute filters, kind, time range (UTC, inclusive), risk.
+
+    What each field means is defined once in :mod:`core.query` (every store agrees).
+    """
 
     text: str = ""
     where: dict[str, list[str]] = msgspec.field(default_factory=dict)
@@ -290,7 +293,13 @@ class SearchableSink(Sink, Protocol):
     """A sink that can also find records again."""
 
     def search(self, query: Query) -> SearchResults:
-        """Records matching ``query``, best first."""
+        """Records matching ``query``, best first, as the query language defines it.
+
+        Validate it with :func:`core.query.parse_query` (which raises ``QueryError``) against
+        the attributes the configured sources declare plus those the store already holds,
+        and translate the parsed query; never return a ``capture`` record.
+        ``core.testing.SearchableSinkContract`` checks the answers.
+        """
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or ``None``."""
