@@ -1,121 +1,52 @@
-"""Turn a :class:`~core.protocols.Query` into SQL over the search store.
+"""A parsed query (``core.query.ParsedQuery``) as SQL over the search store.
 
-Free text is matched with FTS5: words and "quoted phrases" must all appear (a trailing ``*``
-makes a prefix); FTS5 operators and punctuation in user text are neutralised, never parsed.
-``where`` filters are AND-combined across attributes and OR-combined across the values of
-one attribute; each attribute type decides how a value matches (see docs/embedded.md).
+The meaning of every part is defined once in :mod:`core.query`; this module only says how
+SQLite does it. Text terms become an FTS5 expression of quoted phrases over the folded
+words (``unicode61 remove_diacritics 2`` ignores case and diacritics; ``core.search_text.fold``
+does what that tokenizer leaves, ``ø``, ``ß``, ligatures). Attribute filters are uncorrelated
+``IN`` subqueries over ``attributes``; dates compare as fixed-width UTC text.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Any
 
-from core.errors import QueryError
-from core.protocols import Query
+from core.query import Filter, ParsedQuery, Span, Term
+from core.search_text import fold
 
-from .rows import iso, parse_bool
+from .rows import iso
 
-__all__ = ["SPECIAL_FILTERS", "QueryError", "fts_expression", "where_sql"]
-
-SPECIAL_FILTERS = {
-    "risk_category": "a risk category of the record (exact)",
-    "participant": "a participant's email or name (case-insensitive, exact)",
-}
-
-_TOKENS = re.compile(r'"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w")
-_DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2})?)?)?)?")
+__all__ = ["fts_expression", "where_sql"]
 
 
-def _quote(phrase: str) -> str:
-    return '"' + phrase.replace('"', '""') + '"'
+def _phrase(term: Term) -> str:
+    # words are letters and digits only: nothing in them needs escaping
+    quoted = '"' + " ".join(fold(word) for word in term.words) + '"'
+    return quoted + " *" if term.prefix else quoted
 
 
-def fts_expression(text: str) -> str | None:
-    """An FTS5 MATCH expression for user text; ``None`` when it holds no word at all."""
-    parts = []
-    for phrase, bare in _TOKENS.findall(text):
-        if phrase:
-            if _WORD.search(phrase):
-                parts.append(_quote(phrase))
-            continue
-        prefix = bare.endswith("*")
-        word = bare.rstrip("*")
-        if _WORD.search(word):
-            parts.append(_quote(word) + ("*" if prefix else ""))
-    return " ".join(parts) if parts else None
+def fts_expression(terms: tuple[Term, ...]) -> str:
+    """The FTS5 MATCH expression requiring every term (phrases, prefixes, words)."""
+    return " ".join(_phrase(term) for term in terms)
 
 
-def _value_clause(name: str, type_: str, value: str) -> tuple[str, list[Any]]:
-    """SQL (over alias ``a``) matching one attribute value, by the attribute's type."""
+def _value_clause(type_: str, value: Any) -> tuple[str, list[Any]]:
+    """SQL (over alias ``a``) matching one typed attribute value."""
+    if isinstance(value, Span):
+        return "(a.value_date >= ? AND a.value_date < ?)", [iso(value.start), iso(value.end)]
     if type_ == "integer":
-        try:
-            return "a.value_num = ?", [int(value)]
-        except ValueError:
-            raise QueryError(
-                f"{name} is an integer attribute; '{value}' is not an integer", attribute=name
-            ) from None
+        return "a.value_num = ?", [value]
     if type_ == "boolean":
-        flag = parse_bool(value)
-        if flag is None:
-            raise QueryError(
-                f"{name} is a boolean attribute; use true or false", attribute=name, value=value
-            )
-        return "a.value_bool = ?", [int(flag)]
-    if type_ == "date":
-        return _date_clause(name, value)
+        return "a.value_bool = ?", [int(value)]
     if type_ == "text":
-        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return "a.value_text LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+        return "ecomms_contains(a.value_text, ?)", [value]
     return "a.value_text = ?", [value]
 
 
-def _date_clause(name: str, value: str) -> tuple[str, list[Any]]:
-    """A date matches by UTC prefix (``2026-10-03``, ``2026-10``) or by its exact instant."""
-    if _DATE_PREFIX.fullmatch(value):
-        return "a.value_date GLOB ?", [value + "*"]
-    try:
-        return "a.value_date = ?", [iso(datetime.fromisoformat(value))]
-    except ValueError:
-        raise QueryError(
-            f"{name} is a date attribute; use an ISO date or time like "
-            "2026-10-03 or 2026-10-03T14:00:00Z",
-            attribute=name,
-            value=value,
-        ) from None
-
-
-def _special(name: str, values: list[str]) -> tuple[str, list[Any]]:
-    if name == "risk_category":
-        marks = ", ".join("?" * len(values))
-        return (
-            f"EXISTS (SELECT 1 FROM json_each(records.risk_categories) c "
-            f"WHERE c.value IN ({marks}))",
-            list(values),
-        )
-    lowered = [v.lower() for v in values]
-    marks = ", ".join("?" * len(values))
-    return (
-        "EXISTS (SELECT 1 FROM json_each(records.json, '$.participants') p WHERE "
-        f"lower(json_extract(p.value, '$.email')) IN ({marks}) OR "
-        f"lower(json_extract(p.value, '$.name')) IN ({marks}))",
-        lowered + lowered,
-    )
-
-
-def _attribute(name: str, values: list[str], types: dict[str, str]) -> tuple[str, list[Any]]:
-    if name in SPECIAL_FILTERS:
-        return _special(name, values)
-    if name not in types:
-        known = ", ".join(sorted([*types, *SPECIAL_FILTERS]))
-        raise QueryError(
-            f"unknown attribute '{name}'; searchable attributes: {known}", attribute=name
-        )
-    clauses, params = [], [name]
-    for value in values:
-        clause, args = _value_clause(name, types[name], value)
+def _attribute(item: Filter) -> tuple[str, list[Any]]:
+    clauses, params = [], [item.name]
+    for value in item.values:
+        clause, args = _value_clause(item.type, value)
         clauses.append(clause)
         params += args
     # Uncorrelated: evaluated once into a set, not once per candidate record.
@@ -126,25 +57,42 @@ def _attribute(name: str, values: list[str], types: dict[str, str]) -> tuple[str
     return sql, params
 
 
-def where_sql(query: Query, types: dict[str, str]) -> tuple[list[str], list[Any]]:
+def _participants(values: tuple[str, ...]) -> tuple[str, list[Any]]:
+    marks = ", ".join("?" * len(values))
+    return (
+        "EXISTS (SELECT 1 FROM json_each(records.json, '$.participants') p WHERE "
+        f"ecomms_lower(json_extract(p.value, '$.email')) IN ({marks}) OR "
+        f"ecomms_lower(json_extract(p.value, '$.name')) IN ({marks}))",
+        [*values, *values],
+    )
+
+
+def _risk_categories(values: tuple[str, ...]) -> tuple[str, list[Any]]:
+    marks = ", ".join("?" * len(values))
+    return (
+        f"EXISTS (SELECT 1 FROM json_each(records.risk_categories) c WHERE c.value IN ({marks}))",
+        list(values),
+    )
+
+
+def where_sql(parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
     """SQL conditions (AND-combined, over table ``records``) and their parameters."""
-    conditions: list[str] = []
+    conditions: list[str] = ["records.kind != 'capture'"]
     params: list[Any] = []
-    for name, values in sorted(query.where.items()):
-        if values:
-            sql, args = _attribute(name, list(values), types)
-            conditions.append(sql)
-            params += args
-    if query.kind:
-        conditions.append("records.kind = ?")
-        params.append(query.kind)
-    if query.since:
-        conditions.append("records.occurred_at >= ?")
-        params.append(iso(query.since))
-    if query.until:
-        conditions.append("records.occurred_at <= ?")
-        params.append(iso(query.until))
-    if query.min_risk is not None:
-        conditions.append("records.risk_score >= ?")
-        params.append(query.min_risk)
+    parts = [_attribute(item) for item in parsed.filters]
+    if parsed.participants:
+        parts.append(_participants(parsed.participants))
+    if parsed.risk_categories:
+        parts.append(_risk_categories(parsed.risk_categories))
+    for column, operator, value in (
+        ("kind", "=", parsed.kind or None),
+        ("occurred_at", ">=", iso(parsed.since) if parsed.since else None),
+        ("occurred_at", "<", iso(parsed.before) if parsed.before else None),
+        ("risk_score", ">=", parsed.min_risk),
+    ):
+        if value is not None:
+            parts.append((f"records.{column} {operator} ?", [value]))
+    for sql, args in parts:
+        conditions.append(sql)
+        params += args
     return conditions, params

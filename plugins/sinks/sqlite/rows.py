@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from core.records import AttributeType, Record, encode_record
+from core.search_text import fold, searchable_text
 
 __all__ = [
     "AttributeRow",
@@ -107,29 +108,14 @@ def attribute_rows(
             yield row, None if declared else type_
 
 
-def _pieces(record: Record) -> Iterable[str]:
-    """Text held in threads, segments and entries (searched besides ``text``)."""
-    for thread in record.threads:
-        yield thread.title
-        for message in thread.messages:
-            yield message.text
-            yield from (shared.name for shared in message.files)
-    yield from (segment.text for segment in record.segments)
-    for entry in record.entries:
-        yield from (entry.title, entry.question, entry.answer)
-
-
 def fts_row(record: Record) -> tuple[str, str, str, str]:
-    """Title, text, participants and the other text of a record, for the FTS5 table."""
-    people = " ".join(f"{p.name} {p.email}".strip() for p in record.participants)
-    seen: set[str] = set()
-    extra = []
-    for piece in _pieces(record):
-        piece = piece.strip()
-        if piece and piece not in seen and piece not in record.text:
-            seen.add(piece)
-            extra.append(piece)
-    return record.title, record.text, people, "\n".join(extra)
+    """Title, text, people and other content of a record, for the FTS5 table.
+
+    Folded (:func:`core.search_text.fold`): the ``unicode61 remove_diacritics 2`` tokenizer
+    then ignores case and the remaining diacritics, so SQLite compares words as
+    OpenSearch's ``lowercase`` + ``asciifolding`` analyzer does.
+    """
+    return tuple(fold(part) for part in searchable_text(record))  # type: ignore[return-value]
 
 
 def record_row(record: Record) -> tuple[Any, ...]:

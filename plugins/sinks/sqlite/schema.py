@@ -1,7 +1,13 @@
 """The SQLite search store's schema and connection settings.
 
 Connections use WAL (readers never block the writer nor each other), ``synchronous=FULL``
-(a committed write survives a power loss before the receipt is returned) and a busy timeout.
+(a committed write survives a power loss before the receipt is returned) and a busy timeout,
+and have two functions the query SQL uses: ``ecomms_lower(text)`` (Unicode lower case;
+SQLite's ``lower`` knows only ASCII) and ``ecomms_contains(text, value)`` (``value`` within
+``text``, ignoring case).
+
+Schema versions: 2 indexes people, artifact names and folded text (:func:`.rows.fts_row`);
+a version-1 store is migrated on open by rebuilding its full-text table from the records.
 """
 
 from __future__ import annotations
@@ -9,9 +15,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from core.records import decode_record
+
+from .rows import fts_row
+
 __all__ = ["SCHEMA_VERSION", "connect"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +71,8 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
     """Open (creating if needed) the store at ``path`` with durable, concurrent settings."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.create_function("ecomms_lower", 1, _lower, deterministic=True)
+    conn.create_function("ecomms_contains", 2, _contains, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
@@ -69,13 +81,38 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         for statement in _DDL.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        _migrate(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         conn.close()
         raise
     return conn
+
+
+def _lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else None
+
+
+def _contains(text: str | None, value: str) -> bool:
+    return isinstance(text, str) and value.lower() in text.lower()
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a store to :data:`SCHEMA_VERSION` (inside the caller's transaction)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and int(row[0]) >= SCHEMA_VERSION:
+        return
+    if row is not None:  # version 1: the full-text rows are rebuilt from the records
+        conn.execute("DELETE FROM records_fts")
+        for rowid, data in conn.execute("SELECT rowid, json FROM records").fetchall():
+            conn.execute(
+                "INSERT INTO records_fts (rowid, title, text, participants, content) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (rowid, *fts_row(decode_record(data))),
+            )
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(SCHEMA_VERSION),),
+    )

@@ -13,7 +13,8 @@ import msgspec
 
 from core.errors import ConfigError, SinkUnavailable, StateError
 from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
-from core.records import AttributeType, Record, decode_record
+from core.query import parse_query
+from core.records import CAPTURE_KIND, AttributeSpec, AttributeType, Record, decode_record
 
 from .query import fts_expression, where_sql
 from .rows import attribute_rows, fts_row, record_row
@@ -73,13 +74,18 @@ class SqliteSink:
         return [self._finding("writable", True, str(self.path))]
 
     def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
-        """Upsert ``records`` by id in one durable transaction (artifact bytes are not kept)."""
+        """Upsert ``records`` by id in one durable transaction (artifact bytes are not kept).
+
+        Capture records (kind ``capture``, the archive's raw units) are never searchable:
+        they are left out, and the receipt lists only the records stored.
+        """
+        stored = [r for r in records if r.kind != CAPTURE_KIND]
         try:
             with self._lock:
                 conn = self._connection()
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for record in records:
+                    for record in stored:
                         self._upsert(conn, record)
                     conn.execute("COMMIT")
                 except BaseException:
@@ -93,7 +99,7 @@ class SqliteSink:
             raise StateError(
                 f"search store is damaged: {exc}", sink=self.context.name, path=str(self.path)
             ) from exc
-        return Receipt(sink=self.context.name, record_ids=[r.id for r in records])
+        return Receipt(sink=self.context.name, record_ids=[r.id for r in stored])
 
     def close(self) -> None:
         """Close the database connection."""
@@ -105,25 +111,25 @@ class SqliteSink:
     # --- searching ------------------------------------------------------------------------
 
     def search(self, query: Query) -> SearchResults:
-        """Records matching ``query`` (best text match first, else newest first)."""
+        """Records matching ``query`` (see :mod:`core.query`): best text match first, else
+        newest first. The attributes it may filter are those the configured sources
+        declare plus those already stored (with their types)."""
         with self._lock:
             conn = self._connection(create=False)
-            conditions, params = where_sql(query, self._known_types(conn))
+            parsed = parse_query(query, self._searchable(conn))
+            conditions, params = where_sql(parsed)
             source = "records"
             order = "records.occurred_at DESC, records.id"
-            if query.text:
-                expression = fts_expression(query.text)
-                if expression is None:
-                    return SearchResults(total=0, records=[])
+            if parsed.terms:
                 source = "records JOIN records_fts ON records_fts.rowid = records.rowid"
                 conditions.insert(0, "records_fts MATCH ?")
-                params.insert(0, expression)
+                params.insert(0, fts_expression(parsed.terms))
                 order = f"{_BM25}, {order}"
-            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            where = f" WHERE {' AND '.join(conditions)}"
             total = conn.execute(f"SELECT count(*) FROM {source}{where}", params).fetchone()[0]
             rows = conn.execute(
                 f"SELECT records.json FROM {source}{where} ORDER BY {order} LIMIT ?",
-                [*params, max(query.limit, 0)],
+                [*params, parsed.limit],
             ).fetchall()
         return SearchResults(total=total, records=[decode_record(row[0]) for row in rows])
 
@@ -207,6 +213,13 @@ class SqliteSink:
                 "description = excluded.description",
                 [(s.name, s.type, s.description) for s in self.context.attributes],
             )
+
+    def _searchable(self, conn: sqlite3.Connection) -> list[AttributeSpec]:
+        stored = conn.execute("SELECT name, type, description FROM attribute_specs").fetchall()
+        return [
+            *self.context.attributes,
+            *(AttributeSpec(name=n, type=t, description=d or "") for n, t, d in stored),
+        ]
 
     def _known_types(self, conn: sqlite3.Connection) -> dict[str, Any]:
         stored = dict(conn.execute("SELECT name, type FROM attribute_specs").fetchall())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -132,12 +134,19 @@ def test_text_search_finds_messages_lines_and_sentences(store, text, kind):
 
 
 @pytest.mark.parametrize(
-    "text", ['"unbalanced', "bond)", "NEAR(a b", "AND OR NOT", "-", "col:umn ^x", "***"]
+    "text", ['"unbalanced', "bond)", "NEAR(a b", "AND OR NOT", "- x", "col:umn ^x", "a***"]
 )
 def test_punctuation_and_fts_syntax_in_user_text_never_crash(store, text):
     sink, _, _ = store
     results = sink.search(Query(text=text))
     assert results.total == len(results.records)
+
+
+@pytest.mark.parametrize("text", ["-", "***", '"" ()'])
+def test_text_without_a_word_is_a_clear_error(store, text):
+    sink, _, _ = store
+    with pytest.raises(QueryError, match="holds no word"):
+        sink.search(Query(text=text))
 
 
 def test_text_ranks_title_and_frequency(tmp_path):
@@ -266,3 +275,25 @@ def test_searching_a_path_with_no_store_is_an_error_not_an_empty_result(tmp_path
     [finding] = sink.verify()
     assert not finding.ok and "elsewhere.db" in finding.detail
     assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_a_version_1_store_gets_its_full_text_rebuilt_on_open(tmp_path):
+    path = tmp_path / "old.db"
+    context = Context(name="sqlite", state_dir=tmp_path, spool_dir=tmp_path)
+    sink = SqliteSink(SqliteSink.Config(path=str(path)), context)
+    records = meeting_records("uuid-A==", "ab" * 32, 10)
+    sink.write(records, {})
+    sink.close()
+    with closing(sqlite3.connect(path)) as old:  # as version 1 left it: no people, no folding
+        old.execute("DELETE FROM records_fts")
+        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        old.commit()
+    reopened = SqliteSink(SqliteSink.Config(path=str(path)), context)
+    assert _ids(reopened, text="municipal bond") == {r.id for r in records if r.kind == "chat"}
+    people = {
+        r.id for r in records if any(p.email == "carol@client.example" for p in r.participants)
+    }
+    assert people and _ids(reopened, text="carol@client.example") == people
+    reopened.close()
+    with closing(sqlite3.connect(path)) as store:
+        assert store.execute("SELECT value FROM meta").fetchone() == ("2",)
