@@ -1,10 +1,11 @@
 """Records as OpenSearch documents, and back.
 
 A document is the record's canonical JSON (``core.records.encode_record``) plus one derived
-field, ``content``: the texts of its chat messages, transcript segments and entries, so that
-full-text search finds them even where a transformer kept them out of ``text``. Reading a
-document back drops ``content`` and decodes the rest: the record read equals the record
-written.
+field, ``content``: what full-text search sees besides the title and text
+(:func:`core.search_text.searchable_text`: the people, then thread titles, messages, shared
+file names, segments, entries and artifact names), so every store searches the same text.
+Reading a document back drops ``content`` and decodes the rest: the record read equals the
+record written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import msgspec
 
 from core.records import Record, decode_record, encode_record
+from core.search_text import searchable_text
 from plugins.sinks.opensearch.mapping import CONTENT_FIELD
 
 __all__ = ["content_of", "document_bytes", "record_from_source"]
@@ -22,15 +24,9 @@ _json = msgspec.json.Encoder()
 
 
 def content_of(record: Record) -> str:
-    """The texts nested in a record (messages, segments, entries), one per line."""
-    parts: list[str] = []
-    for thread in record.threads:
-        parts.extend(m.text for m in thread.messages if m.text)
-        parts.extend(f.name for m in thread.messages for f in m.files if f.name)
-    parts.extend(s.text for s in record.segments if s.text)
-    for entry in record.entries:
-        parts.extend(x for x in (entry.title, entry.question, entry.answer) if x)
-    return "\n".join(parts)
+    """The people and nested texts of a record, one per line (its ``content`` field)."""
+    found = searchable_text(record)
+    return "\n".join(part for part in (found.people, found.content) if part)
 
 
 def document_bytes(record: Record) -> bytes:

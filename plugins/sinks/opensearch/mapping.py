@@ -3,7 +3,13 @@
 Core fields are derived from :mod:`core.records` (a new record field gets a mapping without
 a code change here); ``attributes.<Name>`` fields come from the sources' ``AttributeSpec``.
 The mapping is ``dynamic: strict``: a document with an undeclared field is rejected with a
-reason instead of silently widening the index.
+reason instead of silently widening the index. The fields full-text search reads (``title``,
+``text``, ``content``; :data:`ANALYSED`) use the ``ecomms_text`` analyzer: words are runs of
+letters and digits, lower-cased and ASCII-folded — what the query language calls a word
+(:mod:`core.query`), as SQLite's ``unicode61 remove_diacritics 2`` tokenizer sees it.
+
+Template versions: 2 adds ``ecomms_text``. An index created by version 1 keeps OpenSearch's
+standard analyzer on those fields (analysis cannot change on an existing index).
 """
 
 from __future__ import annotations
@@ -15,10 +21,18 @@ from msgspec import inspect
 
 from core.records import RECORD_KINDS, AttributeSpec, Record
 
-__all__ = ["CONTENT_FIELD", "TEMPLATE_VERSION", "attribute_field", "build_template", "mappings"]
+__all__ = [
+    "ANALYSED",
+    "ANALYSIS",
+    "CONTENT_FIELD",
+    "TEMPLATE_VERSION",
+    "attribute_field",
+    "build_template",
+    "mappings",
+]
 
-TEMPLATE_VERSION = 1
-CONTENT_FIELD = "content"  # derived: texts of messages, segments and entries, for full text
+TEMPLATE_VERSION = 2
+CONTENT_FIELD = "content"  # derived: people and nested texts (core.search_text), for full text
 DATE_FORMAT = "strict_date_optional_time||epoch_millis"
 
 _KEYWORD = {"type": "keyword", "ignore_above": 1024}
@@ -27,11 +41,27 @@ _TEXT_AND_KEYWORD = {
     "fields": {"keyword": {"type": "keyword", "ignore_above": 1024}},
 }
 _STORED_ONLY = {"type": "object", "enabled": False}
+_ANALYZER = "ecomms_text"
+ANALYSIS = {
+    "tokenizer": {"ecomms_words": {"type": "pattern", "pattern": "[^\\p{L}\\p{N}]+"}},
+    "analyzer": {
+        _ANALYZER: {
+            "type": "custom",
+            "tokenizer": "ecomms_words",
+            "filter": ["lowercase", "asciifolding"],
+        }
+    },
+}
+#: The fields full-text search reads, analysed with ``ecomms_text``.
+ANALYSED: dict[str, dict[str, Any]] = {
+    "title": {"type": "text", "analyzer": _ANALYZER, "fields": _TEXT_AND_KEYWORD["fields"]},
+    "text": {"type": "text", "analyzer": _ANALYZER},
+    CONTENT_FIELD: {"type": "text", "analyzer": _ANALYZER},
+}
 
 # Field paths whose mapping is chosen rather than derived from the Python type.
 _OVERRIDES: dict[str, dict[str, Any]] = {
-    "title": _TEXT_AND_KEYWORD,
-    "text": {"type": "text"},
+    **ANALYSED,
     "participants.name": _TEXT_AND_KEYWORD,
     "artifacts.name": _TEXT_AND_KEYWORD,
     "threads": _STORED_ONLY,
@@ -91,7 +121,7 @@ def _struct_properties(info: inspect.StructType, prefix: str = "") -> dict[str, 
 
 def mappings(attributes: Sequence[AttributeSpec]) -> dict[str, Any]:
     """The index mappings: every record field of every kind, typed attributes, strict."""
-    properties: dict[str, Any] = {"kind": dict(_KEYWORD), CONTENT_FIELD: {"type": "text"}}
+    properties: dict[str, Any] = {"kind": dict(_KEYWORD), CONTENT_FIELD: ANALYSED[CONTENT_FIELD]}
     for cls in (Record, *RECORD_KINDS.values()):
         info = inspect.type_info(cls)
         assert isinstance(info, inspect.StructType)
@@ -122,7 +152,8 @@ def build_template(
                     "number_of_shards": shards,
                     "number_of_replicas": replicas,
                     "translog": {"durability": "request"},
-                }
+                },
+                "analysis": ANALYSIS,
             },
             "mappings": mappings(attributes),
         },

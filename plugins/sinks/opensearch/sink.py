@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -10,15 +11,32 @@ from opensearchpy import exceptions as os_errors
 
 from core.errors import ConfigError, EcommsError, RecordRejected
 from core.protocols import Context, Finding, Query, Receipt, SearchResults
-from core.records import Record
+from core.query import WHERE_BUILTINS, parse_query
+from core.records import CAPTURE_KIND, AttributeSpec, AttributeType, Record
 from plugins.sinks.opensearch.bulk import Action, BulkWriter
 from plugins.sinks.opensearch.config import OpenSearchConfig
 from plugins.sinks.opensearch.connection import call_with_retries, make_client, translate
 from plugins.sinks.opensearch.documents import document_bytes, record_from_source
-from plugins.sinks.opensearch.mapping import build_template, mappings
+from plugins.sinks.opensearch.mapping import (
+    ANALYSED,
+    TEMPLATE_VERSION,
+    build_template,
+    mappings,
+)
 from plugins.sinks.opensearch.query import search_body
 
 __all__ = ["OpenSearchSink"]
+
+log = logging.getLogger(__name__)
+
+# an attribute's mapping type back to its declared type (keyword_list maps as keyword)
+_ATTRIBUTE_TYPE: dict[str, AttributeType] = {
+    "keyword": "keyword",
+    "text": "text",
+    "long": "integer",
+    "boolean": "boolean",
+    "date": "date",
+}
 
 
 class OpenSearchSink:
@@ -66,23 +84,76 @@ class OpenSearchSink:
             lambda: self.client.indices.exists(index=self.config.index), "check index"
         )
         if exists:
-            body = mappings(self.context.attributes)
-            try:
-                self._call(
-                    lambda: self.client.indices.put_mapping(
-                        index=self.config.index, body={"properties": body["properties"]}
-                    ),
-                    "update mapping",
-                )
-            except EcommsError as error:
-                raise ConfigError(
-                    "the existing index's mapping conflicts with the attribute schema; "
-                    "write to a new index (change `index`) or reindex",
-                    sink=self.context.name,
-                    index=self.config.index,
-                    cause=error.message,
-                ) from None
+            self._grow_mapping()
         self._template_ready = True
+
+    def _grow_mapping(self) -> None:
+        """Add newly declared fields to the existing index (analysed fields stay as made)."""
+        properties = mappings(self.context.attributes)["properties"]
+        grown = {k: v for k, v in properties.items() if k not in ANALYSED}
+        try:
+            self._call(
+                lambda: self.client.indices.put_mapping(
+                    index=self.config.index, body={"properties": grown}
+                ),
+                "update mapping",
+            )
+        except EcommsError as error:
+            raise ConfigError(
+                "the existing index's mapping conflicts with the attribute schema; "
+                "write to a new index (change `index`) or reindex",
+                sink=self.context.name,
+                index=self.config.index,
+                cause=error.message,
+            ) from None
+        for name, version in self._template_versions().items():
+            if version < TEMPLATE_VERSION:
+                log.warning(
+                    "%s: index %s was made by template version %d: its text fields keep "
+                    "OpenSearch's standard analysis, so text search there can differ from "
+                    "the query language (diacritics, words joined by . or '); reindex into "
+                    "a new index to get version %d",
+                    self.context.name,
+                    name,
+                    version,
+                    TEMPLATE_VERSION,
+                )
+
+    def _index_mappings(self) -> dict[str, Any]:
+        return self._call(
+            lambda: self.client.indices.get_mapping(index=self.config.index), "read mapping"
+        )
+
+    def _template_versions(self) -> dict[str, int]:
+        return {
+            name: int(body["mappings"].get("_meta", {}).get("ecomms_template_version", 1))
+            for name, body in self._index_mappings().items()
+        }
+
+    def _stored_attributes(self) -> list[AttributeSpec]:
+        """The attributes the index already maps (an older configuration may have declared
+        them), typed back from the mapping."""
+        found: dict[str, AttributeSpec] = {}
+        try:
+            indices = self._index_mappings()
+        except EcommsError as error:
+            if error.context.get("status") == 404:
+                return []
+            raise
+        for body in indices.values():
+            fields = body["mappings"].get("properties", {}).get("attributes", {})
+            for name, field in fields.get("properties", {}).items():
+                kind = _ATTRIBUTE_TYPE.get(field.get("type", ""))
+                if kind:
+                    found.setdefault(name, AttributeSpec(name=name, type=kind, description=""))
+        return list(found.values())
+
+    def _searchable(self, query: Query) -> list[AttributeSpec]:
+        declared = list(self.context.attributes)
+        names = {spec.name for spec in declared} | set(WHERE_BUILTINS)
+        if set(query.where) - names:  # only then ask the index what else it maps
+            declared += self._stored_attributes()
+        return declared
 
     def _call(self, fn: Any, where: str) -> Any:
         return call_with_retries(fn, self.config, where, self.context.name)
@@ -120,7 +191,12 @@ class OpenSearchSink:
             yield self.writer.action(record.id, document_bytes(record))
 
     def write(self, records: Sequence[Record], artifacts: Mapping[str, Path]) -> Receipt:
-        """Index ``records`` (artifact bytes are not stored here; the archive sink keeps them)."""
+        """Index ``records`` (artifact bytes are not stored here; the archive sink keeps them).
+
+        Capture records (kind ``capture``, the archive's raw units) are never searchable:
+        they are left out, and the receipt lists only the records indexed.
+        """
+        records = [r for r in records if r.kind != CAPTURE_KIND]
         if records:
             self.ensure_template()
             result = self.writer.write(self._actions(records))
@@ -137,8 +213,9 @@ class OpenSearchSink:
         return Receipt(sink=self.context.name, record_ids=[r.id for r in records], detail=detail)
 
     def search(self, query: Query) -> SearchResults:
-        """Records matching ``query``, best first (see :mod:`.query`)."""
-        body = search_body(query, self.context.attributes)
+        """Records matching ``query`` (see :mod:`core.query`), best first. The attributes
+        it may filter are those the configured sources declare plus those the index maps."""
+        body = search_body(parse_query(query, self._searchable(query)))
         try:
             response = self._call(
                 lambda: self.client.search(index=self.config.index, body=body), "search"

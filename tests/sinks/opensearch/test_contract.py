@@ -17,9 +17,12 @@ pytestmark = pytest.mark.opensearch
 class TestOpenSearchSinkContract(SearchableSinkContract):
     """Every searchable sink behaviour; artifacts are references (``stores_artifacts = False``)."""
 
-    @pytest.fixture(autouse=True)
-    def _node(self, opensearch_url: str) -> None:
-        self.url = opensearch_url
+    url: str = ""
+
+    @pytest.fixture(autouse=True, scope="class")
+    @classmethod
+    def _node(cls, opensearch_url: str) -> None:
+        cls.url = opensearch_url  # a class attribute: the query suite builds its store once
 
     def make_sink(self, tmp_path: Path, context: Context) -> OpenSearchSink:
         config = OpenSearchSink.Config(

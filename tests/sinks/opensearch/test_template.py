@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
+from core.protocols import Query
 from core.records import AttributeSpec, MeetingRecord
-from core.testing.samples import SAMPLE_ATTRIBUTES, sample_records
+from core.testing.samples import SAMPLE_ATTRIBUTES, SAMPLE_WORD, sample_records
+from plugins.sinks.opensearch.mapping import ANALYSED, mappings
 
 pytestmark = pytest.mark.opensearch
 
@@ -61,3 +65,38 @@ def test_a_newly_declared_attribute_is_added_to_the_existing_index(make_sink, os
     assert later.get(record.id).attributes["DeskCode"] == "FX-1"
     mapping = _index_mapping(os_client, first.config.index)
     assert mapping["properties"]["attributes"]["properties"]["DeskCode"]["type"] == "keyword"
+
+
+def test_text_fields_are_analysed_as_the_query_language_says(make_sink, os_client) -> None:
+    sink = make_sink()
+    sink.ensure_template()
+    simulated = os_client.indices.simulate_index_template(name=f"{sink.config.index}-x")
+    analysis = simulated["template"]["settings"]["index"]["analysis"]
+    props = simulated["template"]["mappings"]["properties"]
+    assert {props[f].get("analyzer") for f in ("title", "text", "content")} == {"ecomms_text"}
+    os_client.indices.create(index=f"{sink.config.index}-x")
+    analysed = os_client.indices.analyze(
+        index=f"{sink.config.index}-x",
+        body={"analyzer": "ecomms_text", "text": "Résumé: e-mail Straße, Ærø don't 3.5 日本語"},
+    )
+    assert [t["token"] for t in analysed["tokens"]] == [
+        "resume", "e", "mail", "strasse", "aero", "don", "t", "3", "5", "日本語"
+    ]  # fmt: skip
+    assert analysis["analyzer"]["ecomms_text"]["filter"] == ["lowercase", "asciifolding"]
+
+
+def test_an_index_of_template_version_1_keeps_working_and_is_reported(
+    make_sink, os_client, caplog
+) -> None:
+    sink = make_sink()
+    old = mappings(SAMPLE_ATTRIBUTES)
+    for name in ("title", "text", "content"):  # version 1: the standard analyzer
+        old["properties"][name] = {k: v for k, v in ANALYSED[name].items() if k != "analyzer"}
+    old["_meta"] = {"ecomms_template_version": 1}
+    os_client.indices.create(index=sink.config.index, body={"mappings": old})
+    with caplog.at_level(logging.WARNING, logger="plugins.sinks.opensearch"):
+        sink.write(sample_records(), {})
+    assert "made by template version 1" in caplog.text
+    assert [r.kind for r in sink.search(Query(text=SAMPLE_WORD)).records] == ["chat"]
+    carol = sink.search(Query(where={"participant": ["carol@client.example"]}, limit=100))
+    assert carol.total == len(sample_records())
