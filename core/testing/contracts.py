@@ -11,6 +11,13 @@ Usage in a plugin's tests (the class name must start with ``Test`` there)::
         def make_unreachable_sink(self, tmp_path, context):
             return SqliteSink(SqliteSink.Config(path=str(tmp_path / "file" / "s.db")), context)
 
+:class:`SearchableSinkContract` also runs the shared query suite
+(:data:`core.testing.query_samples.QUERY_CASES`) on one store per class: every searchable
+sink must find exactly the same records for each query of :mod:`core.query`. Its
+``make_sink`` is then also called once per class, on a fresh instance from a class-scoped
+fixture: what it needs must be a class attribute (set by a class-scoped fixture), not one a
+function-scoped fixture sets on the instance.
+
 A sink that cannot search subclasses :class:`SinkContract` and implements
 ``stored_record_count(sink)`` so the idempotency check runs. A sink whose class says
 ``stores_artifacts = True`` implements ``read_artifact(sink, sha256)`` so the contract
@@ -23,6 +30,7 @@ cleanly after a write.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,9 +38,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from core.errors import SinkUnavailable
-from core.protocols import Context, Finding, Query, Unit, VerifiableSink
+from core.errors import QueryError, SinkUnavailable
+from core.protocols import Context, Finding, Query, Receipt, Unit, VerifiableSink
 from core.records import AttributeSpec, encode_record
+from core.testing.query_samples import QUERY_CASES, query_records, record_labels
 from core.testing.samples import (
     SAMPLE_ATTRIBUTES,
     SAMPLE_MEETING_ID,
@@ -135,8 +144,58 @@ class SinkContract:
             sink.close()
 
 
-class SearchableSinkContract(SinkContract):
-    """What a sink that can also search (``search`` and ``get``) must do."""
+class SearchableSinkQueries:
+    """The shared query suite, mixed into :class:`SearchableSinkContract`."""
+
+    make_sink: Any
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def query_store(cls, tmp_path_factory: pytest.TempPathFactory) -> Any:
+        """One store per class holding :func:`query_records`, and the receipt of that write."""
+        tmp = tmp_path_factory.mktemp("query-suite")
+        sink = cls().make_sink(tmp, contract_context(tmp, "contract"))
+        receipt = sink.write(query_records(), sample_artifacts(tmp / "artifacts"))
+        yield sink, receipt
+        sink.close()
+
+    @pytest.mark.parametrize(
+        ("query", "expected"), [pytest.param(q, e, id=name) for name, q, e in QUERY_CASES]
+    )
+    def test_query_language(self, query_store: Any, query: Query, expected: Any) -> None:
+        """Each query finds the records the query language says (or is the error it says)."""
+        sink, _ = query_store
+        if isinstance(expected, str):
+            with pytest.raises(QueryError, match=re.escape(expected)):
+                sink.search(query)
+            return
+        found = sink.search(query)
+        labels = record_labels()
+        assert {labels.get(r.id, r.id) for r in found.records} == expected
+        assert found.total == len(expected)
+
+    def test_newest_first_and_limited_with_the_total(self, query_store: Any) -> None:
+        """Without text, results are newest first; ``limit`` cuts them, ``total`` does not."""
+        sink, _ = query_store
+        labels = record_labels()
+        found = sink.search(Query(limit=2))
+        assert found.total == 13 and len(found.records) == 2
+        assert all(labels[r.id].startswith("B.") for r in found.records)
+        assert sink.search(Query(limit=0)).records == []
+
+    def test_capture_records_are_never_searchable(self, query_store: Any) -> None:
+        """A capture record is never found; a search-only store does not even keep it."""
+        sink, receipt = query_store
+        capture = next(r for r in query_records() if r.kind == "capture")
+        everything = sink.search(Query(limit=100, text=capture.text))
+        assert capture.id not in {r.id for r in everything.records}
+        if not type(sink).stores_artifacts:  # not an archive sink: nothing of it is kept
+            assert isinstance(receipt, Receipt) and capture.id not in receipt.record_ids
+            assert sink.get(capture.id) is None
+
+
+class SearchableSinkContract(SearchableSinkQueries, SinkContract):
+    """What a sink that can also search (``search`` and ``get``) must do, query suite included."""
 
     def stored_record_count(self, sink: Any) -> int:
         """Records of the sample meeting the store finds (ids checked unique)."""

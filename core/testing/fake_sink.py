@@ -14,6 +14,7 @@ from core.errors import SinkUnavailable
 from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.records import Record, decode_record, encode_record
 from core.testing.fakes import crash_point, fsync_append
+from core.testing.reference_search import search
 
 __all__ = ["FakeSink"]
 
@@ -101,9 +102,8 @@ class FakeSink:
         return bool(self.config.down_while) and Path(self.config.down_while).exists()
 
     def search(self, query: Query) -> SearchResults:
-        """Substring text match, exact attribute match, kind filter."""
-        hits = [r for r in self._load() if _matches(r, query)]
-        return SearchResults(total=len(hits), records=hits[: query.limit])
+        """The query language of :mod:`core.query`, evaluated record by record."""
+        return search(self._load(), query, self.context.attributes)
 
     def get(self, record_id: str) -> Record | None:
         """The stored record with this id."""
@@ -127,22 +127,3 @@ class FakeSink:
 
     def close(self) -> None:
         """Nothing to release."""
-
-
-def _matches(record: Record, query: Query) -> bool:
-    if query.text and query.text.lower() not in record.text.lower():
-        return False
-    if query.kind and record.kind != query.kind:
-        return False
-    if query.min_risk is not None and (record.risk is None or record.risk.score < query.min_risk):
-        return False
-    if query.since and record.occurred_at < query.since:
-        return False
-    if query.until and record.occurred_at > query.until:
-        return False
-    for attr, values in query.where.items():
-        value = record.attributes.get(attr)
-        have = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        if not set(have) & set(values):
-            return False
-    return True
