@@ -5,6 +5,8 @@ reviewer without capture credentials can list what to search for. Each attribute
 its declaring components and a status: ``enabled`` (some declaring component runs),
 ``disabled`` (only declared by sections with ``enabled = false``) or ``not configured``
 (only by registered components the file does not use; listed with ``--all``).
+:func:`builtin_filters` lists the filters every searchable store has besides them
+(``participant``, ``risk_category``, ``kind``: :data:`core.query.BUILTIN_FILTERS`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from core.components import handles
 from core.config import Settings
 from core.errors import PluginError
 from core.plugins import Host
-from core.records import AttributeSpec
+from core.query import BUILTIN_FILTERS
+from core.records import RECORD_KINDS, AttributeSpec
 
-__all__ = ["ListedAttribute", "attribute_catalog"]
+__all__ = ["ListedAttribute", "attribute_catalog", "builtin_filters"]
 
 log = logging.getLogger("ecomms.catalog")
 
@@ -106,3 +109,21 @@ def attribute_catalog(
             item.components.append(label)
             item.status = min(item.status, status, key=_RANK.__getitem__)
     return list(listed.values())
+
+
+def builtin_filters() -> list[dict[str, object]]:
+    """The built-in filters in the JSON form of ``ecomms attributes`` (status ``built-in``)."""
+    out: list[dict[str, object]] = []
+    for name, (usage, meaning) in BUILTIN_FILTERS.items():
+        item: dict[str, object] = {
+            "name": name,
+            "type": "built-in",
+            "description": meaning,
+            "usage": usage,
+            "status": "built-in",
+            "components": [],
+        }
+        if name == "kind":
+            item["values"] = sorted(RECORD_KINDS)
+        out.append(item)
+    return out

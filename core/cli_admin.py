@@ -8,7 +8,7 @@ import click
 import msgspec
 
 from core.app import App
-from core.catalog import attribute_catalog
+from core.catalog import attribute_catalog, builtin_filters
 
 __all__ = ["attributes", "audit", "dlq", "plugins_command", "status"]
 
@@ -152,16 +152,20 @@ def attributes(app: App, show_all: bool, as_json: bool) -> None:
     """Searchable attributes of the configured sources/transformers (--all: every registered).
 
     Read from the component classes: nothing is built and no secret is needed. Attributes
-    only declared by disabled (or, with --all, unconfigured) components are marked so.
+    only declared by disabled (or, with --all, unconfigured) components are marked so. The
+    built-in filters (participant, risk_category, kind) follow.
     """
     settings = None
     if not show_all or app.config_path.is_file():
         settings = app.validated_settings()
     listed = attribute_catalog(settings, app.host, show_all)
     if as_json:
-        click.echo(json.dumps([item.to_builtins() for item in listed], indent=2))
+        data = [item.to_builtins() for item in listed] + builtin_filters()
+        click.echo(json.dumps(data, indent=2))
         return
     for item in listed:
         s = item.spec
         mark = "" if item.status == "enabled" else f" [{item.status}: {', '.join(item.components)}]"
         click.echo(f"{s.name:<36} {s.type:<12} {s.description}{mark}")
+    for f in builtin_filters():  # same columns, so scripts reading the names keep working
+        click.echo(f"{f['name']:<36} {'built-in':<12} {f['usage']}: {f['description']}")

@@ -1,16 +1,21 @@
-"""Finding records again: ``search`` and ``show``, delegated to the first searchable sink."""
+"""Finding records again: ``search`` and ``show``, delegated to the first searchable sink.
+
+The sink validates the query with :func:`core.query.parse_query` (one query language for
+every store); a date-only ``--until`` is the end of that UTC day (:func:`core.query.parse_time`).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
 
 from core.app import App
-from core.errors import ConfigError, EcommsError
+from core.errors import ConfigError, EcommsError, QueryError
 from core.protocols import Query
-from core.records import encode_record
+from core.query import parse_time
+from core.records import RECORD_KINDS, encode_record
 from core.render import render_record, summary_line
 
 __all__ = ["search", "show"]
@@ -33,12 +38,32 @@ def _where(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return where
 
 
+class _Time(click.ParamType):
+    """An ISO date or time, UTC unless it says otherwise; ``end``: a date is its last ms."""
+
+    name = "time"
+
+    def __init__(self, end: bool = False) -> None:
+        self.end = end
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` with :func:`core.query.parse_time`."""
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_time(str(value), end=self.end)
+        except QueryError as exc:
+            self.fail(exc.message, param, ctx)
+
+
 @click.command()
 @click.argument("text", required=False, default="")
-@click.option("--where", "where", multiple=True, help="ATTR=VALUE (repeatable).")
-@click.option("--kind", default="", help="Record kind: chat, transcript, meeting...")
-@click.option("--since", type=click.DateTime(), default=None, help="Occurred at or after (UTC).")
-@click.option("--until", type=click.DateTime(), default=None, help="Occurred at or before (UTC).")
+@click.option("--where", "where", multiple=True, help="ATTR=VALUE (repeatable; see attributes).")
+@click.option("--kind", default="", help=f"Record kind: {', '.join(sorted(RECORD_KINDS))}.")
+@click.option("--since", type=_Time(), default=None, help="Occurred at or after (UTC).")
+@click.option(
+    "--until", type=_Time(end=True), default=None, help="Occurred at or before (a date: all of it)."
+)
 @click.option("--min-risk", type=int, default=None, help="Risk score at least N.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Full records as JSON Lines.")
@@ -54,13 +79,13 @@ def search(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Find records by text, attributes, kind, time and risk."""
+    """Find records by text, attributes, kind, time and risk (filters: ecomms attributes)."""
     query = Query(
         text=text,
         where=_where(where),
         kind=kind,
-        since=_utc(since),
-        until=_utc(until),
+        since=since,
+        until=until,
         min_risk=min_risk,
         limit=limit,
     )
@@ -69,10 +94,6 @@ def search(
         click.echo(encode_record(record).decode() if as_json else summary_line(record))
     if not as_json:
         click.echo(f"{len(results.records)} of {results.total} matching records", err=True)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 @click.command()

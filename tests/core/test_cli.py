@@ -154,7 +154,13 @@ def test_attributes_and_plugins(tmp_path: Path) -> None:
     """attributes lists the enabled sources' attributes; plugins lists hooks and components."""
     _setup(tmp_path)
     attrs = json.loads(ecomms(tmp_path, "attributes", "--json").stdout)
-    assert {a["name"] for a in attrs} == {"FakeUnitKey", "FakeIndex"}
+    assert {a["name"] for a in attrs if a["status"] == "enabled"} == {"FakeUnitKey", "FakeIndex"}
+    builtin = {a["name"]: a for a in attrs if a["status"] == "built-in"}
+    assert set(builtin) == {"participant", "risk_category", "kind"}
+    assert "chat" in builtin["kind"]["values"] and "capture" not in builtin["kind"]["values"]
+    text = ecomms(tmp_path, "attributes").stdout
+    assert "--where participant=VALUE" in text and "--kind KIND" in text
+    assert {line.split()[0] for line in text.splitlines()} >= {"FakeUnitKey", "participant"}
     listed = ecomms(tmp_path, "plugins").stdout
     assert "core.testing" in listed and "sources: fake" in listed
     data = json.loads(ecomms(tmp_path, "plugins", "--json").stdout)

@@ -67,7 +67,8 @@ def test_reviewer_commands_work_without_the_source_secret(captured: Path) -> Non
     assert audit.returncode == 0 and "ok   sink a verified" in audit.stdout, audit.stdout
     attrs = ecomms(captured, "attributes", "--json")
     assert attrs.returncode == 0
-    assert {a["name"] for a in json.loads(attrs.stdout)} == {"FakeUnitKey", "FakeIndex"}
+    listed = [a["name"] for a in json.loads(attrs.stdout) if a["status"] != "built-in"]
+    assert set(listed) == {"FakeUnitKey", "FakeIndex"}
 
 
 @pytest.mark.parametrize(
@@ -152,16 +153,22 @@ def test_attributes_lists_disabled_components_marked(tmp_path: Path) -> None:
     )
     text = ecomms(tmp_path, "attributes")
     assert text.returncode == 0, text.stderr
-    lines = text.stdout.splitlines()
+    lines = [line for line in text.stdout.splitlines() if " built-in " not in line]
     assert len(lines) == 2 and all(line.endswith("[disabled: sources.fake]") for line in lines)
     listed = json.loads(ecomms(tmp_path, "attributes", "--json").stdout)
+    listed = [a for a in listed if a["status"] != "built-in"]
     assert {(a["name"], a["status"]) for a in listed} == {
         ("FakeUnitKey", "disabled"),
         ("FakeIndex", "disabled"),
     }
     assert listed[0]["components"] == ["sources.fake"]
     (tmp_path / "ecomms.toml").write_text("[sinks.a]\nplugin = 'fake_sink'\n")
-    assert ecomms(tmp_path, "attributes").stdout == ""
+    no_source = ecomms(tmp_path, "attributes").stdout.splitlines()  # the built-ins only
+    assert [line.split()[:2] for line in no_source] == [
+        ["participant", "built-in"],
+        ["risk_category", "built-in"],
+        ["kind", "built-in"],
+    ]
     every = json.loads(ecomms(tmp_path, "attributes", "--all", "--json").stdout)
     fake = next(a for a in every if a["name"] == "FakeUnitKey")
     assert fake["status"] == "not configured" and fake["components"] == ["sources.fake"]
