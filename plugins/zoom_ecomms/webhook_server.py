@@ -59,7 +59,11 @@ class WebhookServer:
 
     def __init__(self, host: str, port: int, handler: Handler, limits: Limits) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._listener = socket.create_server((host, port), family=family, backlog=128)
+        # a backlog as deep as the connection cap: a burst of connects is queued by the
+        # kernel, not dropped (a dropped SYN costs the client a 1 s retransmission)
+        self._listener = socket.create_server(
+            (host, port), family=family, backlog=limits.max_connections
+        )
         self._listener.setblocking(False)
         self._handler, self.limits = handler, limits
         self._selector = selectors.DefaultSelector()

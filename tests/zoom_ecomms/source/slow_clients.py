@@ -3,8 +3,9 @@
 Opens N connections to HOST:PORT and sends each a never-ending request head, one byte every
 half second per connection (a "slowloris"). Prints ``{"open": N}`` once all are connected,
 then, when every connection was closed by the server (or after 120 s), one JSON line:
-``{"closed": n, "answers": {"408": n, ...}, "seconds": s}`` — how many the server closed,
-the status each got back, and how long the flood lasted.
+``{"closed": n, "answers": {"408": n, ...}, "seconds": s, "first_closed_at": t}`` — how
+many the server closed, the status each got back, how long the flood lasted, and when the
+first one was closed (``time.monotonic()``, the same clock in every process).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ def main(host: str, port: int, count: int) -> None:
     print(json.dumps({"open": count}), flush=True)
     answers: Counter[str] = Counter()
     closed = 0
+    first_closed_at = None
     next_byte = time.monotonic()
     while sent and time.monotonic() - started < GIVE_UP:
         for key, _ in selector.select(timeout=0.1):
             sock = key.fileobj
+            first_closed_at = first_closed_at or time.monotonic()
             try:
                 answer = sock.recv(4096)
             except OSError:
@@ -54,7 +57,9 @@ def main(host: str, port: int, count: int) -> None:
                     sent[sock] += sock.send(HEAD[offset : offset + 1])
                 except OSError:
                     pass
-    print(json.dumps({"closed": closed, "answers": answers, "seconds": time.monotonic() - started}))
+    seconds = time.monotonic() - started
+    summary = {"closed": closed, "answers": answers, "seconds": seconds}
+    print(json.dumps({**summary, "first_closed_at": first_closed_at}))
     for sock in sent:
         sock.close()
 
