@@ -182,6 +182,7 @@ def dashboard_participant(
         "customer_key": "",
         "bo_mtg_id": bo_mtg_id,
         "audio_call": [],
+        "groupId": a.person.group_id,
         "has_archiving": True,
         "optional_archiving": a.optional_archiving,
         "aic_disclaimer": "agree",

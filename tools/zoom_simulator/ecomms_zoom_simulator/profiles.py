@@ -120,6 +120,9 @@ def fill(b: Builder, meeting: Meeting, profile: str) -> list[Meeting]:
     if b.config.file_types == "undocumented" and profile == "full":
         _unknown(b, meeting)
     _finish(meeting, profile)
+    if b.config.profiles == "realistic":  # the primary groups of its account participants
+        groups = [a.person.group_id for a in meeting.attendees if a.person.group_id]
+        meeting.group_id = ",".join(dict.fromkeys(groups))
     return [meeting, _breakout(b, meeting)] if profile == "full" else [meeting]
 
 

@@ -120,7 +120,8 @@ def list_archive_files(state: State, faults: Faults, req: Request) -> Response:
     chosen: list[tuple[datetime, str, Meeting | bytes]] = []
     for m in state.meetings():
         moment = m.start_time if date_type == "meeting_start_time" else m.complete_time
-        if moment is None or not start <= moment <= to or (groups and m.group_id not in groups):
+        outside = groups and groups.isdisjoint(m.group_id.split(","))
+        if moment is None or not start <= moment <= to or outside:
             continue
         chosen.append((moment, m.uuid, m))
     if "poison_listing" in faults.flags and start <= state.poison.start <= to and not groups:

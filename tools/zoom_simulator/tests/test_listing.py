@@ -212,3 +212,15 @@ def test_malformed_input_gets_zoom_errors(api):
     url = f"{api.sim.api_base_url}/archive_files/whatever"
     garbage = api.http.patch(url, content=b"{not json", headers=api.auth)
     assert (garbage.status_code, garbage.json()["code"]) == (400, 300)
+
+
+def test_group_id_lists_the_participants_groups_and_the_filter_matches_any(
+    zoom_simulator_factory, api_factory
+):
+    api = api_factory(zoom_simulator_factory(meetings=8, profiles="realistic"))
+    meetings = api.all_meetings()
+    listed = {m["uuid"]: m["group_id"].split(",") for m in meetings}
+    assert any(len(groups) > 1 for groups in listed.values())
+    for group in api.get("/groups").json()["groups"]:
+        subset = {m["uuid"] for m in api.all_meetings(group_ids=group["id"])}
+        assert subset == {uuid for uuid, groups in listed.items() if group["id"] in groups}
