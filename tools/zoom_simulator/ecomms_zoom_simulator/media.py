@@ -76,9 +76,11 @@ class MediaBlob(Blob):
         self.key = hashlib.blake2b(key.encode(), digest_size=8).digest()
         self.header = _HEADERS.get(file_type, b"ZSIM")
 
-    def _chunk(self, index: int) -> bytes:
+    def _slice(self, index: int, offset: int, stop: int) -> bytes:
+        """Bytes ``[offset, stop)`` of chunk ``index``, building only those."""
         prefix = self.header + self.key if index == 0 else self.key + struct.pack(">Q", index)
-        return prefix + self.block[len(prefix) :]
+        cut = len(prefix)
+        return prefix[offset:stop] + self.block[max(offset, cut) : max(stop, cut)]
 
     def iter_range(self, start: int, end: int) -> Iterator[bytes]:
         """Yield bytes ``[start, end)``, generating each 1 MiB chunk as it is needed."""
@@ -87,6 +89,5 @@ class MediaBlob(Blob):
         while pos < end:
             index, offset = divmod(pos, CHUNK)
             take = min(CHUNK - offset, end - pos)
-            chunk = self._chunk(index)
-            yield chunk if (offset == 0 and take == CHUNK) else chunk[offset : offset + take]
+            yield self._slice(index, offset, offset + take)
             pos += take
