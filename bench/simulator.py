@@ -1,5 +1,5 @@
-"""Benchmark of the Zoom simulator: list requests/s, download MB/s, memory of a 1 GiB download,
-time to build a 400-meeting account.
+"""Benchmark of the Zoom simulator: list requests/s, download MB/s, memory of a 1 GiB download
+and of a 4 GiB gzip bomb, time to build a 400-meeting account.
 
 Run: ``python bench/simulator.py [--size-mib 1024] [--seconds 5] [--clients 4]``. Prints
 figures and ratios; asserts nothing. The simulator runs in a child process so its memory
@@ -120,6 +120,25 @@ def bench_download(size_mib: int) -> tuple[float, float, float]:
         proc.wait()
 
 
+def bench_gzip_bomb() -> tuple[float, float]:
+    """MB sent for the default 4 GiB gzip bomb, and the server's RSS increase (MB) meanwhile."""
+    proc, info = _start({"meetings": 6, "plan": "unlimited", "faults": ["gzip_bomb"]})
+    try:
+        headers = _token(info)
+        baseline = peak = _rss_kib(proc.pid)
+        params = {"from": "2026-10-01T00:00:00Z", "to": "2026-10-08T00:00:00Z"}
+        sent = 0
+        url = info["base"] + "/v2/archive_files"
+        with httpx.stream("GET", url, params=params, headers=headers, timeout=600) as response:
+            for chunk in response.iter_raw(1 << 16):  # compressed bytes, never inflated
+                sent += len(chunk)
+                peak = max(peak, _rss_kib(proc.pid)) if sent % (1 << 20) < (1 << 16) else peak
+        return sent / 1e6, (peak - baseline) / 1024
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def bench_generation(meetings: int) -> tuple[float, float]:
     """Seconds to build an account of ``meetings`` with small media, then to fingerprint it."""
     from ecomms_zoom_simulator.config import SimulatorConfig
@@ -150,6 +169,9 @@ def main() -> None:
     print(f"download MB/s          {mbps:10.1f}  ({args.size_mib} MiB file, SHA-256 checked)")
     print(f"server RSS increase    {rss_mb:10.1f} MB (target <= 50 MB)")
     print(f"first fingerprint      {fingerprint_s:10.2f} s  (hashing the generated file once)")
+    sent_mb, bomb_rss = bench_gzip_bomb()
+    print(f"gzip bomb sent         {sent_mb:10.1f} MB (inflates to 4 GiB)")
+    print(f"  server RSS increase  {bomb_rss:10.1f} MB (streamed from one deflate block)")
     built, hashed = bench_generation(400)
     print(f"400-meeting account    {built:10.2f} s  (small media; target < 2 s)")
     print(f"  its fingerprints     {hashed:10.2f} s  (every file hashed once, on first listing)")
