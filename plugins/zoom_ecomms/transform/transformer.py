@@ -16,6 +16,7 @@ from .attributes import ATTRIBUTES
 from .chat import build_chat_record
 from .media import build_media_record, file_kind
 from .meeting import build_meeting_record, meeting_context
+from .parts_view import with_payloads
 from .polls import build_poll_record
 from .qa import build_qa_record
 from .summary import build_summary_record
@@ -43,7 +44,7 @@ def build_records(unit: Unit) -> list[Record]:
     survey and summary. Raises PayloadError (nothing returned) when any part is malformed.
     """
     with _gc_paused():
-        return _build(unit)
+        return _build(with_payloads(unit))
 
 
 def _build(unit: Unit) -> list[Record]:
@@ -51,7 +52,8 @@ def _build(unit: Unit) -> list[Record]:
     records: list[Record] = [build_meeting_record(ctx, unit)]
     by_kind: dict[str, list] = {}
     for spooled in unit.files:
-        by_kind.setdefault(file_kind(spooled), []).append(spooled)
+        if spooled.role == "file":  # response parts and attachments make no record of their own
+            by_kind.setdefault(file_kind(spooled), []).append(spooled)
     records.extend(build_media_record(ctx, f) for f in by_kind.get("media", []))
     if by_kind.get("chat_json") or by_kind.get("chat_txt"):
         records.append(
