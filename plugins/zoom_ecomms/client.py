@@ -1,13 +1,21 @@
-"""The Zoom REST client: rate budget, retry table, S2S auth, pagination, payload checks."""
+"""The Zoom REST client: rate budget, retry table, S2S auth, deadlines, bounded bodies.
+
+Every call returns the body byte for byte as Zoom sent it (:class:`Answer`), read within
+the call's deadline and the decompressed-size cap (:mod:`.transfer`). A refusal raises
+:class:`ZoomRequestError` with Zoom's status, code and (scrubbed) message; ids in paths are
+checked before anything is sent (:mod:`.hosts`). :meth:`ZoomClient.interrupt` ends every
+transfer in flight and refuses new ones.
+"""
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import quote, unquote
+from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 import httpx
 
@@ -21,21 +29,39 @@ from core.errors import (
 )
 from plugins.zoom_ecomms.auth import S2SAuth, TokenProvider
 from plugins.zoom_ecomms.config import ZoomConfig
+from plugins.zoom_ecomms.hosts import unsafe_path
+from plugins.zoom_ecomms.models import ZoomError, decode
 from plugins.zoom_ecomms.rate_budget import RateBudget, budget_for, label_for
 from plugins.zoom_ecomms.retry import Action, backoff_seconds, classify, retry_after_seconds
+from plugins.zoom_ecomms.scrub import scrub
+from plugins.zoom_ecomms.transfer import ACCEPT_ENCODING, Interrupted, Watchdog, read_body
 
-__all__ = ["DailyLimitReached", "ZoomClient", "ZoomRequestError", "describe", "encode_uuid"]
+__all__ = ["Answer", "DailyLimitReached", "Interrupted", "ZoomClient", "ZoomRequestError"]
 
 MAX_RATE_LIMITED = 30
 LONG_WAIT = 300.0  # a 429 asking to wait longer than this is treated as a daily limit
 USER_AGENT = "ecomms-zoom/0.1"
 
 
-class ZoomRequestError(TerminalError):
-    """Zoom refused a request for a reason retrying cannot fix (status and code attached)."""
+class Answer(NamedTuple):
+    """A successful response: status, the body as received (decompressed), its type."""
 
-    def __init__(self, message: str, status: int, code: int | None, **context: Any) -> None:
-        super().__init__(message, status=status, code=code, **context)
+    status: int
+    body: bytes
+    content_type: str
+
+
+class ZoomRequestError(TerminalError):
+    """Zoom refused a request for a reason retrying cannot fix (status and code attached).
+
+    ``answer`` is Zoom's answer in one line (``HTTP 400 code 300: Cannot access meeting
+    information``), already scrubbed of secrets.
+    """
+
+    def __init__(self, where: str, status: int, code: int | None, message: str) -> None:
+        self.answer = f"HTTP {status}" + (f" code {code}" if code is not None else "")
+        self.answer += f": {scrub(message)}"[:300] if message else ""
+        super().__init__(f"{where}: Zoom answered {self.answer}", status=status, code=code)
         self.status = status
         self.code = code
 
@@ -54,31 +80,17 @@ def _daily_limit(where: str, label: str, seconds: float) -> DailyLimitReached:
     )
 
 
-def encode_uuid(uuid: str) -> str:
-    """Encode a meeting UUID for a path: always twice, which Zoom accepts for every UUID."""
-    return quote(quote(uuid, safe=""), safe="")
-
-
-def describe(value: Any) -> str:
-    """A JSON type name for error messages."""
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number" if isinstance(value, int | float) else "unknown")
-
-
 def _is_daily(response: httpx.Response, wait: float) -> bool:
     kind = response.headers.get("X-RateLimit-Type", "").lower()
     return kind.startswith("daily") or wait > LONG_WAIT
 
 
-def _body_code(response: httpx.Response) -> tuple[int | None, str]:
+def _error_of(body: bytes) -> tuple[int | None, str]:
     try:
-        body = response.json()
-    except ValueError:
+        error = decode(ZoomError, body, "error body")
+    except PayloadError:
         return None, ""
-    if not isinstance(body, dict):
-        return None, ""
-    code = body.get("code")
-    return (code if isinstance(code, int) else None), str(body.get("message", ""))
+    return error.code, error.message
 
 
 class ZoomClient:
@@ -99,13 +111,15 @@ class ZoomClient:
     ) -> None:
         self.config = config
         self.provider = provider
+        self.watchdog = Watchdog()
         self._budgets = budgets
         self._sleep = sleep
+        self.cap = config.max_response_mb << 20
         self.http = httpx.Client(
             base_url=config.api_base_url.rstrip("/"),
             auth=S2SAuth(provider),
             timeout=httpx.Timeout(config.timeout_seconds, connect=10.0),
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
         )
 
@@ -113,32 +127,55 @@ class ZoomClient:
         """Close the connection pool."""
         self.http.close()
 
+    def interrupt(self) -> None:
+        """End every transfer in flight and refuse new requests (from any thread)."""
+        self.watchdog.interrupt()
+
+    def deadline_timeout(self, deadline: float) -> httpx.Timeout:
+        """Socket timeouts that never outlast ``deadline`` (``time.monotonic()``)."""
+        left = max(0.1, deadline - time.monotonic())
+        return httpx.Timeout(min(self.config.timeout_seconds, left), connect=min(10.0, left))
+
     def request(
-        self, method: str, path: str, params: dict[str, Any] | None = None, json: Any = None
-    ) -> httpx.Response | None:
-        """Send one call with retries; ``None`` when Zoom says the data does not exist."""
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        attempts: int | None = None,
+    ) -> Answer:
+        """Send one call with retries and return Zoom's answer.
+
+        Raises ``ZoomRequestError`` (refused), ``ScopeError``, ``AuthError``,
+        ``DailyLimitReached`` / ``RateLimited``, ``TransientError`` (still failing after
+        ``max_attempts``), ``PayloadError`` (an answer over the size cap) or ``Interrupted``.
+        """
         where = f"{method} {unquote(unquote(path))}"
+        if unsafe_path(path):
+            raise PayloadError(f"{where}: refusing a path with a dot segment")
         label = label_for(method, path)
         budget = self._budgets(
             self.config.account_id, self.config.plan, label, self.config.rate_share
         )
-        failures = limited = 0
+        limit = attempts or self.config.max_attempts
+        failures = limited = reminted = 0
         while True:
+            self.watchdog.check(where)
             if budget.exhausted_for():
                 raise _daily_limit(where, label, budget.exhausted_for())
             budget.acquire()
             try:
-                response = self.http.request(method, path, params=params, json=json)
-            except httpx.TransportError as exc:
+                response, body = self._send(method, path, params, json, where)
+            except TransientError as exc:
+                if isinstance(exc, Interrupted):
+                    raise
                 failures += 1
-                self._give_up_or_wait(failures, f"{where}: {type(exc).__name__}")
+                self._give_up_or_wait(failures, limit, exc.message)
                 continue
-            code, message = _body_code(response) if response.status_code >= 400 else (None, "")
+            code, message = _error_of(body) if response.status_code >= 400 else (None, "")
             action = classify(response.status_code, code)
             if action is Action.OK:
-                return response
-            if action is Action.ABSENT:
-                return None
+                return Answer(response.status_code, body, response.headers.get("Content-Type", ""))
             if action is Action.RATE_LIMITED:
                 limited += 1
                 wait = retry_after_seconds(response)
@@ -151,12 +188,37 @@ class ZoomClient:
                 continue
             if action is Action.RETRY:
                 failures += 1
-                self._give_up_or_wait(failures, f"{where}: HTTP {response.status_code}")
+                self._give_up_or_wait(failures, limit, f"{where}: HTTP {response.status_code}")
+                continue
+            if action is Action.AUTH and not reminted:
+                reminted += 1  # code 124 on a 400, or a 401 the auth flow could not cure
+                self.provider.invalidate(self.provider.token())
                 continue
             raise self._terminal(action, where, response.status_code, code, message)
 
-    def _give_up_or_wait(self, failures: int, what: str) -> None:
-        if failures >= self.config.max_attempts:
+    def _send(
+        self, method: str, path: str, params: Any, json: Any, where: str
+    ) -> tuple[httpx.Response, bytes]:
+        deadline = time.monotonic() + self.config.request_deadline_seconds
+        request = self.http.build_request(
+            method, path, params=params, json=json, timeout=self.deadline_timeout(deadline)
+        )
+        try:
+            response = self.http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            self.watchdog.check(where)
+            raise TransientError(f"{where}: {type(exc).__name__}") from None
+        with closing(response), self.watchdog.guard(response, deadline) as key:
+            try:
+                return response, read_body(response, self.cap, deadline, where)
+            except (httpx.TransportError, TransientError) as exc:
+                self.watchdog.check(where)
+                late = self.watchdog.was_cut(key) or time.monotonic() > deadline
+                cause = "no complete answer within the deadline" if late else type(exc).__name__
+                raise TransientError(f"{where}: {cause}") from None
+
+    def _give_up_or_wait(self, failures: int, limit: int, what: str) -> None:
+        if failures >= limit:
             raise TransientError(f"{what} (gave up after {failures} attempts)")
         self._sleep(backoff_seconds(failures))
 
@@ -172,51 +234,4 @@ class ZoomClient:
             )
         if action is Action.AUTH:
             return AuthError(f"{where}: Zoom refused a freshly minted token (code {code})")
-        return ZoomRequestError(
-            f"{where}: Zoom answered {status} code {code}: {message}"[:500], status, code
-        )
-
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        """GET a JSON object; ``None`` when absent; ``PayloadError`` when not an object."""
-        response = self.request("GET", path, params=params)
-        if response is None:
-            return None
-        where = f"GET {unquote(unquote(path))}"
-        try:
-            body = response.json()
-        except ValueError:
-            raise PayloadError(f"{where}: response is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise PayloadError(f"{where}: expected a JSON object, got {describe(body)}")
-        return body
-
-    def pages(self, path: str, params: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
-        """Yield each page of a token-paginated list, sending identical parameters each time.
-
-        Checks that ``key`` is an array on every page.
-        """
-        where = f"GET {unquote(unquote(path))}"
-        token = ""
-        while True:
-            query = dict(params, next_page_token=token) if token else dict(params)
-            page = self.get_json(path, query)
-            if page is None:
-                return
-            if not isinstance(page.get(key, []), list):
-                got = describe(page.get(key))
-                raise PayloadError(f"{where}: field '{key}' expected array, got {got}")
-            yield page
-            token = page.get("next_page_token") or ""
-            if not isinstance(token, str):
-                raise PayloadError(f"{where}: field 'next_page_token' expected string")
-            if not token:
-                return
-
-    def collect(self, path: str, params: dict[str, Any], key: str) -> list[Any] | None:
-        """Every item of ``key`` over all pages; ``None`` when the list does not exist."""
-        items: list[Any] = []
-        found = False
-        for page in self.pages(path, params, key):
-            found = True
-            items.extend(page.get(key) or [])
-        return items if found else None
+        return ZoomRequestError(where, status, code, message)

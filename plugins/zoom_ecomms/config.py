@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from core.config import Secret
+from plugins.zoom_ecomms.hosts import check_base_url
 
 __all__ = ["CONTENT_KINDS", "ZoomConfig"]
 
@@ -31,6 +32,13 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     key: the host consumes it and never builds a disabled source, so it is not a field here.
     ``webhook_port`` (with ``webhook_secret``) starts the webhook receiver on
     ``webhook_host`` so a ``recording.archive_files_completed`` event triggers an early poll.
+
+    Bounds (docs/zoom.md §5): ``timeout_seconds`` per socket operation; every API call ends
+    within ``request_deadline_seconds`` and every page loop (a listing window, a paginated
+    lookup) within ``pages_deadline_seconds``; a download gets ``request_deadline_seconds``
+    plus one second per ``download_min_bytes_per_second`` bytes of its size. An API answer
+    larger than ``max_response_mb`` once decompressed is an error for that call.
+    ``gap_retry_hours`` is how long a failed optional lookup is retried on later passes.
     """
 
     account_id: str
@@ -50,6 +58,11 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     window_days: int = 7
     page_size: int = 300
     timeout_seconds: float = 60.0
+    request_deadline_seconds: float = 300.0
+    pages_deadline_seconds: float = 1800.0
+    download_min_bytes_per_second: int = 100_000
+    max_response_mb: int = 32
+    gap_retry_hours: float = 72.0
     max_attempts: int = 6
     download_attempts: int = 3
     rate_share: float = 0.95
@@ -69,6 +82,22 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError("lookback_hours must not be negative")
         if not 1 <= self.workers <= 32:
             raise ValueError("workers must be between 1 and 32")
+        for url, key in (
+            (self.api_base_url, "api_base_url"),
+            (self.oauth_token_url, "oauth_token_url"),
+        ):
+            check_base_url(url, key)
+        if (
+            min(self.timeout_seconds, self.request_deadline_seconds, self.pages_deadline_seconds)
+            <= 0
+        ):
+            raise ValueError("timeouts and deadlines must be positive")
+        if self.download_min_bytes_per_second < 1 or not 1 <= self.max_response_mb <= 4096:
+            raise ValueError(
+                "download_min_bytes_per_second must be at least 1 and max_response_mb 1-4096"
+            )
+        if not 0 <= self.gap_retry_hours <= 24 * 30:
+            raise ValueError("gap_retry_hours must be between 0 and 720 (Zoom keeps 30 days)")
         if self.max_attempts < 1 or self.download_attempts < 1:
             raise ValueError("max_attempts and download_attempts must be at least 1")
         if self.webhook_port is not None:

@@ -1,90 +1,95 @@
-"""Enrichment: the payloads that complete an archived meeting, per enabled feature."""
+"""Which enrichment lookups complete a meeting or webinar instance (per enabled feature).
+
+Only endpoints Zoom documents are called. Webinars use the webinar endpoints and have no
+``GET /past_webinars/{uuid}`` (that path does not exist: Zoom answers 400/2300); the
+summary endpoint serves meetings and webinars. Lookups that need the meeting number or the
+host id are left out for meetings that come without them (external meetings); everything
+else is asked, and a refusal becomes a gap (:mod:`.lookups`). Dashboard participants ask
+``type=past`` and, for a meeting answered with nobody or refused, ``type=pastOne`` (what
+Zoom documents for one-person meetings).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from core.errors import PayloadError
-from plugins.zoom_ecomms.client import ZoomClient, describe, encode_uuid
 from plugins.zoom_ecomms.config import ZoomConfig
+from plugins.zoom_ecomms.hosts import path_id
+from plugins.zoom_ecomms.models import ArchiveMeeting
 
-__all__ = ["WEBINAR_TYPES", "enrich"]
-
-WEBINAR_TYPES = frozenset({5, 6, 9})
-PAGE = {"page_size": 300}
+__all__ = ["Lookup", "plan"]
 
 
-def enrich(client: ZoomClient, meeting: dict[str, Any], config: ZoomConfig) -> dict[str, Any]:
-    """Fetch every enrichment payload ``config`` enables for ``meeting``.
+class Lookup(msgspec.Struct, kw_only=True, frozen=True):
+    """One lookup: the payload it fills, the documented endpoint (the name of its gap),
+    the encoded path, its query, whether it pages, and the query of a fallback call."""
 
-    Keys are those of the Unit contract; a key is absent when the data does not exist.
-    External meetings (no ``id`` / ``host_id``) skip what needs those fields.
-    """
-    webinar = meeting.get("type") in WEBINAR_TYPES
-    internal = meeting.get("meeting_type") != "external"
-    number = meeting.get("id") if internal else None
-    host_id = meeting.get("host_id") if internal else None
-    kind, past = ("webinars", "past_webinars") if webinar else ("meetings", "past_meetings")
-    uuid = encode_uuid(meeting["uuid"])
-    out: dict[str, Any] = {}
+    payload: str
+    endpoint: str
+    path: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    paged: bool = False
+    fallback: dict[str, Any] | None = None
 
-    def put(key: str, value: Any) -> None:
-        if value is not None:
-            out[key] = value
 
-    if internal:
-        put("past_meeting", client.get_json(f"/{past}/{uuid}"))
-    put("participants", client.collect(f"/{past}/{uuid}/participants", PAGE, "participants"))
-    put(
+def _ids(meeting: ArchiveMeeting) -> tuple[str, str, str]:
+    uuid = path_id(meeting.uuid, "meeting uuid")
+    number = path_id(meeting.number, "meeting id") if meeting.number else ""
+    try:
+        host = path_id(meeting.host_id, "host id") if meeting.host_id else ""
+    except PayloadError:
+        host = ""  # an unusable host id only loses the host lookup
+    return uuid, number, host
+
+
+def plan(meeting: ArchiveMeeting, config: ZoomConfig) -> list[Lookup]:
+    """Every lookup ``config`` enables for ``meeting``, in a stable order."""
+    uuid, number, host = _ids(meeting)
+    kind, past = (
+        ("webinars", "past_webinars") if meeting.is_webinar else ("meetings", "past_meetings")
+    )
+    out: list[Lookup] = []
+
+    def add(payload: str, endpoint: str, path: str, **extra: Any) -> None:
+        out.append(Lookup(payload=payload, endpoint=f"GET {endpoint}", path=path, **extra))
+
+    if not meeting.is_webinar:
+        add("past_meeting", "/past_meetings/{uuid}", f"/past_meetings/{uuid}")
+    add(
+        "participants", f"/{past}/{{uuid}}/participants", f"/{past}/{uuid}/participants", paged=True
+    )
+    add(
         "report_participants",
-        client.collect(f"/report/{kind}/{uuid}/participants", PAGE, "participants"),
+        f"/report/{kind}/{{uuid}}/participants",
+        f"/report/{kind}/{uuid}/participants",
+        paged=True,
     )
     if config.plan == "business":
-        put(
+        add(
             "dashboard_participants",
-            client.collect(
-                f"/metrics/{kind}/{uuid}/participants", dict(PAGE, type="past"), "participants"
-            ),
+            f"/metrics/{kind}/{{uuid}}/participants",
+            f"/metrics/{kind}/{uuid}/participants",
+            params={"type": "past"},
+            paged=True,
+            fallback=None if meeting.is_webinar else {"type": "pastOne"},
         )
-    if isinstance(host_id, str) and host_id:
-        put("host", client.get_json(f"/users/{encode_uuid(host_id)}"))
-    if webinar and number:
-        put("panelists", _list_field(client, f"/webinars/{number}/panelists", "panelists"))
-    _content(client, config, out, put, kind=kind, past=past, uuid=uuid, number=number)
-    return out
-
-
-def _content(client: ZoomClient, config: ZoomConfig, out: dict, put, **ids: Any) -> None:
-    kind, past, uuid, number = ids["kind"], ids["past"], ids["uuid"], ids["number"]
+    if host:
+        add("host", "/users/{userId}", f"/users/{host}")
+    if meeting.is_webinar and number:
+        add("panelists", "/webinars/{id}/panelists", f"/webinars/{number}/panelists")
     if "polls" in config.content:
         if number:
-            put("poll_definitions", client.get_json(f"/{kind}/{number}/polls"))
-        put("poll_results", client.get_json(f"/{past}/{uuid}/polls"))
+            add("poll_definitions", f"/{kind}/{{id}}/polls", f"/{kind}/{number}/polls")
+        add("poll_results", f"/{past}/{{uuid}}/polls", f"/{past}/{uuid}/polls")
     if "qa" in config.content:
-        put("qa", client.get_json(f"/{past}/{uuid}/qa"))
-    if "summary" in config.content and kind == "meetings":
-        put("summary", client.get_json(f"/meetings/{uuid}/meeting_summary"))
+        add("qa", f"/{past}/{{uuid}}/qa", f"/{past}/{uuid}/qa")
+    if "summary" in config.content:
+        add("summary", "/meetings/{uuid}/meeting_summary", f"/meetings/{uuid}/meeting_summary")
     if "surveys" in config.content:
         if number:
-            put("survey_definition", client.get_json(f"/{kind}/{number}/survey"))
-        put("survey_report", client.get_json(f"/report/{kind}/{uuid}/survey"))
-    for key in ("poll_results", "qa"):
-        _check_list(out, key, "questions")
-    _check_list(out, "survey_report", "survey_answers")
-    _check_list(out, "poll_definitions", "polls")
-
-
-def _list_field(client: ZoomClient, path: str, key: str) -> list[Any] | None:
-    body = client.get_json(path)
-    if body is None:
-        return None
-    items = body.get(key, [])
-    if not isinstance(items, list):
-        raise PayloadError(f"GET {path}: field '{key}' expected array, got {describe(items)}")
-    return items
-
-
-def _check_list(out: dict[str, Any], payload: str, key: str) -> None:
-    body = out.get(payload)
-    if body is not None and key in body and not isinstance(body[key], list):
-        raise PayloadError(f"{payload}: field '{key}' expected array, got {describe(body[key])}")
+            add("survey_definition", f"/{kind}/{{id}}/survey", f"/{kind}/{number}/survey")
+        add("survey_report", f"/report/{kind}/{{uuid}}/survey", f"/report/{kind}/{uuid}/survey")
+    return out

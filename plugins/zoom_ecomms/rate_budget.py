@@ -90,12 +90,13 @@ _LIGHT_SUFFIXES = ("/polls", "/survey")
 
 
 def label_for(method: str, path: str) -> str:
-    """The rate label of an API call (ZOOM_API §2.1 and §6.1); unknown calls count as medium."""
+    """The rate label of an API call (Zoom's labels per operation); unknown calls count as
+    medium. Heavy calls share the account's daily cap with resource-intensive ones."""
     parts = [p for p in path.split("/") if p]
     if method in ("PATCH", "DELETE") and parts[:1] in (["archive_files"], ["past_meetings"]):
         return "light"
     if path.startswith(_HEAVY_PREFIXES):
-        return "medium" if path.endswith("/survey") else "heavy"
+        return "heavy"  # every /report/* call (survey reports too) and the dashboards
     if parts[:1] == ["users"] and len(parts) == 2:
         return "light"
     if parts[:1] == ["past_meetings"] and len(parts) == 2:

@@ -1,4 +1,11 @@
-"""The retry policy: one table from HTTP status (and Zoom error code) to action."""
+"""The retry policy: one table from HTTP status (and Zoom error code) to action.
+
+Every refusal that is not about credentials, scopes or rate is ``REFUSED``: the data is not
+available here (404, 400/300 "Cannot access meeting information", 400/1010, 400/2300
+"This API endpoint is not recognized", 404/3001, 4400 polls disabled, ...). The caller
+decides what that means: an optional lookup becomes a gap on the unit, a listing a failed
+pass, an acknowledgement a recorded refusal.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +26,8 @@ class Action(enum.Enum):
     RETRY = "retry"  # transient: back off exponentially with jitter, then retry
     RATE_LIMITED = "rate_limited"  # wait Retry-After (or ~1 s), pause the budget, retry
     SCOPE = "scope"  # the token lacks a scope: stop, the app must be re-authorized
-    AUTH = "auth"  # credentials refused even after one re-mint
-    ABSENT = "absent"  # the data does not exist (or the feature is off for this meeting)
-    FAIL = "fail"  # bad request: retrying the same request fails the same way
+    AUTH = "auth"  # the token was refused: re-mint once, then give up
+    REFUSED = "refused"  # not available here: retrying the same request fails the same way
 
 
 STATUS_ACTIONS: dict[int, Action] = {
@@ -30,7 +36,6 @@ STATUS_ACTIONS: dict[int, Action] = {
     204: Action.OK,
     206: Action.OK,
     401: Action.AUTH,
-    404: Action.ABSENT,
     408: Action.RETRY,
     409: Action.RETRY,
     425: Action.RETRY,
@@ -42,15 +47,10 @@ STATUS_ACTIONS: dict[int, Action] = {
 }
 
 CODE_ACTIONS: dict[int, Action] = {
-    124: Action.AUTH,  # token invalid after the auth flow already re-minted once
+    124: Action.AUTH,  # invalid or expired access token (401, or 400 in Zoom's spec)
     4700: Action.SCOPE,
     4711: Action.SCOPE,
     429: Action.RATE_LIMITED,
-    3000: Action.ABSENT,  # webinar info / survey not available
-    3001: Action.ABSENT,  # meeting not found or not ended
-    4400: Action.ABSENT,  # polls disabled
-    12702: Action.ABSENT,  # older than a year: reports no longer available
-    1001: Action.ABSENT,  # user does not exist (left the account)
 }
 
 
@@ -64,7 +64,7 @@ def classify(status: int, code: int | None) -> Action:
         return Action.OK
     if status >= 500:
         return Action.RETRY
-    return Action.FAIL
+    return Action.REFUSED
 
 
 def backoff_seconds(attempt: int, base: float = 0.25, cap: float = 30.0) -> float:

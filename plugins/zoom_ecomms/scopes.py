@@ -1,5 +1,11 @@
 """Which Zoom scopes each feature needs (DESIGN §4.2) and which of them a token lacks.
 
+Every feature's scopes are accepted in both forms Zoom documents: the granular ones (new
+Server-to-Server apps) and the classic ones (older apps) that cover them, e.g. deleting
+archived files needs ``archiving:delete:archived_files:admin`` *or* ``recording:write:admin``.
+What is missing is named in the form the app uses: classic names for an app whose token
+carries only classic scopes, granular names otherwise.
+
 The simulator keeps its own table (``ecomms_zoom_simulator/scopes.py``) on purpose: it plays
 Zoom, so it must stay independent of the connector's reading of the docs; a connector mistake
 then shows up as a test failure instead of being mirrored by the simulator.
@@ -52,7 +58,7 @@ FEATURE_SCOPES: dict[str, tuple[str, ...]] = {
         "report:read:meeting_survey:admin",
         "report:read:webinar_survey:admin",
     ),
-    "Deleting archived files": ("recording:write", "recording:write:admin"),
+    "Deleting archived files": ("archiving:delete:archived_files:admin",),
 }
 
 # A classic ("macro") scope granted to older apps satisfies the granular ones it covers.
@@ -84,8 +90,14 @@ _CLASSIC: dict[str, tuple[str, ...]] = {
         "dashboard:read:list_meeting_participants:admin",
         "dashboard:read:list_webinar_participants:admin",
     ),
+    "dashboard_meetings:read:admin": ("dashboard:read:list_meeting_participants:admin",),
+    "dashboard_webinars:read:admin": ("dashboard:read:list_webinar_participants:admin",),
     "recording:read:admin": ("archiving:read:list_archived_files:admin",),
-    "recording:write:admin": ("archiving:update:archived_file_auto_delete_status:admin",),
+    "recording:write:admin": (
+        "archiving:update:archived_file_auto_delete_status:admin",
+        "archiving:delete:archived_files:admin",
+    ),
+    "recording:write": ("archiving:update:archived_file_auto_delete_status:admin",),
     "group:read:admin": ("group:read:list_groups:admin",),
     "meeting_summary:read:admin": (
         "meeting:read:list_summaries:admin",
@@ -124,22 +136,39 @@ def _satisfied(scope: str, granted: frozenset[str]) -> bool:
     return bool(CLASSIC_EQUIVALENTS.get(scope, frozenset()) & granted)
 
 
+def _is_classic_app(granted: frozenset[str]) -> bool:
+    """True when the token carries classic scopes and no granular ones (``marketplace:*``
+    scopes Zoom adds for event subscriptions aside)."""
+    own = {s for s in granted if not s.startswith("marketplace:")}
+    return bool(own & set(_CLASSIC)) and not own & set(CLASSIC_EQUIVALENTS)
+
+
+def _preference(classic: str) -> tuple[bool, int, str]:
+    return (not classic.endswith(":admin"), len(_CLASSIC[classic]), classic)
+
+
+def _named(scope: str, classic_app: bool) -> list[str]:
+    """How to name a missing ``scope`` for the app: its classic equivalent for a classic
+    app (an account-level one, the narrowest), else the granular name."""
+    if classic_app and scope in CLASSIC_EQUIVALENTS:
+        return [min(CLASSIC_EQUIVALENTS[scope], key=_preference)]
+    return [scope]
+
+
 def missing_scopes(config: ZoomConfig, granted: Iterable[str]) -> dict[str, list[str]]:
     """Map each enabled feature to the scopes ``granted`` lacks (features lacking none omitted).
 
-    The recording write feature needs either of its two scopes, every other feature all of
-    its scopes (a classic scope covering a granular one counts).
+    A scope counts as granted when the token holds it or a classic scope covering it. The
+    names are in the form the app uses (module docstring).
     """
     have = frozenset(granted)
+    classic_app = _is_classic_app(have)
     result: dict[str, list[str]] = {}
     for feature in enabled_features(config):
-        scopes = FEATURE_SCOPES[feature]
-        if feature == "Deleting archived files":
-            lacking = [] if any(s in have for s in scopes) else list(scopes)
-        else:
-            lacking = [s for s in scopes if not _satisfied(s, have)]
+        lacking = [s for s in FEATURE_SCOPES[feature] if not _satisfied(s, have)]
         if lacking:
-            result[feature] = lacking
+            named = [n for s in lacking for n in _named(s, classic_app)]
+            result[feature] = list(dict.fromkeys(named))
     return result
 
 

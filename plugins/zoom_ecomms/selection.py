@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from plugins.zoom_ecomms.config import ZoomConfig
+from plugins.zoom_ecomms.models import ArchiveFile, ArchiveMeeting
 
 __all__ = ["KNOWN_FILE_TYPES", "file_name", "is_selected", "media_type", "readiness"]
 
@@ -24,13 +24,13 @@ _MEDIA_TYPES = {
 }
 
 
-def _is_transcript(file: dict[str, Any]) -> bool:
-    return file.get("file_type") == "TRANSCRIPT" or file.get("recording_type") == "audio_transcript"
+def _is_transcript(file: ArchiveFile) -> bool:
+    return file.file_type == "TRANSCRIPT" or file.recording_type == "audio_transcript"
 
 
-def is_selected(file: dict[str, Any], config: ZoomConfig) -> bool:
+def is_selected(file: ArchiveFile, config: ZoomConfig) -> bool:
     """True when ``config`` selects this archive file (unknown file types are always kept)."""
-    kind = file.get("file_type")
+    kind = file.file_type
     if _is_transcript(file):
         return "transcripts" in config.content and config.media != "none"
     if kind == "MP4":
@@ -44,33 +44,30 @@ def is_selected(file: dict[str, Any], config: ZoomConfig) -> bool:
     return True
 
 
-def media_type(file: dict[str, Any]) -> str:
+def media_type(file: ArchiveFile) -> str:
     """The media type of an archive file, from its type or extension."""
-    for key in (file.get("file_type"), str(file.get("file_extension", "")).upper()):
+    for key in (file.file_type, file.file_extension.upper()):
         if key in _MEDIA_TYPES:
             return _MEDIA_TYPES[key]
     return "application/octet-stream"
 
 
-def file_name(file: dict[str, Any]) -> str:
-    """``<file id>.<extension, lower case>``, safe as a file name."""
-    stem = re.sub(r"[^A-Za-z0-9._-]", "_", str(file.get("id", "file")))
-    ext = re.sub(r"[^A-Za-z0-9]", "", str(file.get("file_extension", "") or "bin")).lower()
+def file_name(file: ArchiveFile) -> str:
+    """``<file id>.<extension, lower case>``: the part's display name (never a spool path)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", file.id)
+    ext = re.sub(r"[^A-Za-z0-9]", "", file.file_extension or "bin").lower()
     return f"{stem}.{ext or 'bin'}"
 
 
-def readiness(meeting: dict[str, Any], config: ZoomConfig) -> str:
+def readiness(meeting: ArchiveMeeting, config: ZoomConfig) -> str:
     """``ready`` when every selected file is completed or failed, else ``pending``.
 
     A meeting still ``processing`` with no selected file yet is pending too: its files may
     not be listed until they exist.
     """
-    files = meeting.get("archive_files")
-    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
-        return "ready"  # malformed: captured as a failed unit that says what is wrong
-    selected = [f for f in files if is_selected(f, config)]
-    if any(f.get("status") not in ("completed", "failed") for f in selected):
+    selected = [f for f in meeting.archive_files if is_selected(f, config)]
+    if any(f.status not in ("completed", "failed") for f in selected):
         return "pending"
-    if not selected and meeting.get("status") == "processing":
+    if not selected and meeting.status == "processing":
         return "pending"
     return "ready"

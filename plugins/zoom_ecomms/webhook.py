@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.config import Secret
+from core.errors import PayloadError
+from plugins.zoom_ecomms.models import ArchiveFilesCompleted, UrlValidation, WebhookEnvelope, decode
 from plugins.zoom_ecomms.webhook_http import Limits, Request
 from plugins.zoom_ecomms.webhook_server import WebhookServer
 
@@ -54,6 +55,16 @@ def validation_reply(secret: str, plain_token: str) -> dict[str, str]:
     """The answer to ``endpoint.url_validation``: the token and its HMAC-SHA256 in hex."""
     digest = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
     return {"plainToken": plain_token, "encryptedToken": digest}
+
+
+def _meeting_uuid(body: bytes) -> str:
+    """The meeting UUID of an archive event ("" when its object does not decode: the event
+    is only a hint to poll, so it still wakes the poller)."""
+    try:
+        event = decode(ArchiveFilesCompleted, body, "webhook")
+    except PayloadError:
+        return ""
+    return event.payload.object.uuid if event.payload.object else ""
 
 
 class WebhookReceiver:
@@ -105,18 +116,15 @@ class WebhookReceiver:
         if not verify(secret, timestamp, body, headers.get("x-zm-signature", ""), time.time()):
             return 401, {"error": "bad or stale signature"}
         try:
-            event = json.loads(body)
-        except ValueError:
-            return 400, {"error": "body is not JSON"}
-        if not isinstance(event, dict):
-            return 400, {"error": "body is not a JSON object"}
-        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
-        if event.get("event") == "endpoint.url_validation":
-            return 200, validation_reply(secret, str(payload.get("plainToken", "")))
-        if event.get("event") == ARCHIVE_EVENT:
-            obj = payload.get("object") if isinstance(payload.get("object"), dict) else {}
-            uuid = str(obj.get("uuid", ""))
-            if self._first_delivery((ARCHIVE_EVENT, str(event.get("event_ts", "")), uuid)):
+            envelope = decode(WebhookEnvelope, body, "webhook")
+            if envelope.event == "endpoint.url_validation":
+                plain = decode(UrlValidation, body, "webhook").payload.plain_token
+                return 200, validation_reply(secret, plain)
+        except PayloadError as exc:
+            return 400, {"error": exc.message}
+        if envelope.event == ARCHIVE_EVENT:
+            uuid = _meeting_uuid(body)
+            if self._first_delivery((ARCHIVE_EVENT, str(envelope.event_ts), uuid)):
                 self.hinted.append(uuid)
                 del self.hinted[:-MAX_REMEMBERED]
                 self._event.set()

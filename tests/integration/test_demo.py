@@ -182,7 +182,7 @@ def test_run_after_the_demo_fails_only_for_the_secret_or_the_stopped_simulator(
     secret = {SECRET_VARIABLE: SimulatorConfig().client_secret}
     gone = ecomms("--config", config, "run", "--once", env=secret, cwd=tmp_path)
     assert gone.returncode == 1 and "Traceback" not in gone.stderr
-    assert "FAIL sources.zoom_ecomms credentials" in gone.stdout
+    assert "FAIL sources.zoom_ecomms token endpoint" in gone.stdout
     assert "cannot reach" in gone.stdout
     assert ecomms("--config", config, "status", "--json", cwd=tmp_path).stdout == before
 

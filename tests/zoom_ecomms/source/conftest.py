@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from core.protocols import Context, Receipt, Unit
+from core.protocols import Context, Receipt, SpooledFile, Unit
 from plugins.zoom_ecomms.source import ZoomSource
 from tests.fixtures.zoom_simulator import mint_token, zoom_source_config
 
@@ -40,6 +42,33 @@ def make_source(tmp_path: Path):
 
 def _stored_receipt(unit: Unit, sink: str = "filesystem") -> Receipt:
     return Receipt(sink=sink, record_ids=[unit.key], artifacts=[f.sha256 for f in unit.files])
+
+
+def parts(unit: Unit, role: str = "file") -> list[SpooledFile]:
+    """The unit's parts of one role (``file``: the archive files)."""
+    return [f for f in unit.files if f.role == role]
+
+
+def responses(unit: Unit, payload: str) -> list[SpooledFile]:
+    """The ``response`` parts of ``payload``, in page order."""
+    found = [f for f in parts(unit, "response") if f.meta["payload"] == payload]
+    return sorted(found, key=lambda f: f.meta["page"])
+
+
+def payload(unit: Unit, name: str) -> Any:
+    """What Zoom answered for ``name``, decoded from the spooled response parts: one object,
+    or for paginated lists the items of every page; ``None`` when there is no part."""
+    bodies = [json.loads(Path(f.path).read_bytes()) for f in responses(unit, name)]
+    if not bodies:
+        return None
+    key = {"participants": "participants", "report_participants": "participants",
+           "dashboard_participants": "participants"}.get(name)  # fmt: skip
+    return [item for body in bodies for item in body[key]] if key else bodies[0]
+
+
+def meeting(unit: Unit) -> dict[str, Any]:
+    """The meeting object as Zoom listed it (the unit's ``meeting`` part)."""
+    return payload(unit, "meeting")
 
 
 def _file_digest(path: str) -> str:

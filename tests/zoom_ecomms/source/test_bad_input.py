@@ -1,77 +1,31 @@
-"""Malformed payloads from Zoom: the unit fails with a message naming what and where, the
-run goes on, and nothing of that unit is tagged for deletion.
-
-A small proxy on loopback forwards every request to the simulator and rewrites the answers
-of chosen paths, as a misbehaving server would send them.
+"""Malformed answers from Zoom. An enrichment answer that does not decode is archived as it
+came and becomes a gap naming the endpoint and the JSON path — the unit is still captured
+and its files still tagged. A meeting object that does not decode is one failed unit; the
+others are captured. A listing that is not JSON at all stops the pass with a clear error.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-import httpx
 import pytest
 
 from core.errors import PayloadError
-
-Rewrite = Callable[[str, bytes], bytes | None]
-
-
-class CorruptingProxy:
-    """Forwards to ``target``; ``rewrite(path, body)`` may return a replacement body."""
-
-    def __init__(self, target: str, rewrite: Rewrite) -> None:
-        self.target, self.rewrite = target, rewrite
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _forward(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {
-                    k: v
-                    for k, v in self.headers.items()
-                    if k.lower() in ("authorization", "content-type", "range")
-                }
-                upstream = httpx.request(
-                    self.command, proxy.target + self.path, headers=headers, content=body
-                )
-                data = upstream.content
-                replaced = proxy.rewrite(self.path.split("?")[0], data)
-                data = data if replaced is None else replaced
-                self.send_response(upstream.status_code)
-                for name in ("content-type", "retry-after", "content-range"):
-                    if name in upstream.headers:
-                        self.send_header(name, upstream.headers[name])
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = do_DELETE = _forward
-
-            def log_message(self, *args) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from plugins.zoom_ecomms.checkpoint import ZoomCheckpoint
+from tests.zoom_ecomms.source.conftest import parts, responses
+from tests.zoom_ecomms.source.proxy import Seen, ZoomProxy
 
 
 @pytest.fixture
 def proxied(zoom_simulator, make_source, stored_receipt):
-    """``proxied(rewrite)`` -> (units, tagged file ids) of a capture through the proxy."""
-    proxies: list[CorruptingProxy] = []
+    """``proxied(rewrite)`` -> (units, tagged file ids) of a capture through the proxy;
+    ``proxied.bodies`` maps (unit key, part id) to each response part's bytes."""
+    proxies: list[ZoomProxy] = []
 
-    def run(rewrite: Rewrite, **overrides):
-        base = zoom_simulator.api_base_url.removesuffix("/v2")
-        proxy = CorruptingProxy(base, rewrite)
+    def run(rewrite, **overrides):
+        proxy = ZoomProxy(zoom_simulator.api_base_url.removesuffix("/v2"), rewrite)
         proxies.append(proxy)
         source = make_source(
             zoom_simulator,
@@ -82,96 +36,103 @@ def proxied(zoom_simulator, make_source, stored_receipt):
         )
         units = list(source.pull(None))
         for unit in units:
+            run.bodies.update(
+                {(unit.key, f.file_id): Path(f.path).read_bytes() for f in parts(unit, "response")}
+            )
             source.acknowledge(unit, [stored_receipt(unit)])
         return units, zoom_simulator.inspect()["tagged_for_deletion"]
 
+    run.bodies = {}
     yield run
     for proxy in proxies:
         proxy.close()
 
 
-def _first_match(marker: str) -> Rewrite:
-    """Rewrite the first response whose path contains ``marker`` (participants as a string)."""
+def _first_participants_as_a_string() -> Callable[[Seen], bytes | None]:
     done: list[str] = []
 
-    def rewrite(path: str, body: bytes) -> bytes | None:
-        if marker in path and path.endswith("/participants") and not done:
+    def rewrite(seen: Seen) -> bytes | None:
+        path = seen.path
+        if path.startswith("/v2/past_meetings/") and path.endswith("/participants") and not done:
             done.append(path)
-            data = json.loads(body)
-            data["participants"] = "oops"
-            return json.dumps(data).encode()
+            return json.dumps(dict(json.loads(seen.answer), participants="oops")).encode()
         return None
 
     return rewrite
 
 
-def test_wrong_typed_field_fails_only_that_unit(proxied):
-    units, tagged = proxied(_first_match("/past_meetings/"))
-    failed = [u for u in units if u.failure is not None]
-    assert len(failed) == 1
-    message = failed[0].failure.message
-    assert "/participants: field 'participants' expected array, got string" in message
-    assert message.startswith("GET /past_meetings/")
-    assert not failed[0].failure.transient and failed[0].files == []
-    good = [u for u in units if u.failure is None]
-    assert len(good) == len(units) - 1
-    assert sorted(tagged) == sorted(f.file_id for u in good for f in u.files)
+def test_a_wrong_typed_enrichment_field_is_a_gap_and_the_unit_is_captured(proxied):
+    units, tagged = proxied(_first_participants_as_a_string())
+    assert [u.failure for u in units if u.failure] == []
+    gapped = [u for u in units if any("participants" in g.part for g in u.gaps)]
+    assert len(gapped) == 1
+    gap = next(g for g in gapped[0].gaps if g.part == "GET /past_meetings/{uuid}/participants")
+    assert gap.kind == "lookup" and gap.retry_until is not None
+    assert "Expected `array`, got `str` - at `$.participants`" in gap.reason
+    kept = responses(gapped[0], "participants")  # the malformed answer is archived as it came
+    bodies = [json.loads(proxied.bodies[gapped[0].key, p.file_id]) for p in kept]
+    assert [body["participants"] for body in bodies] == ["oops"]
+    assert sorted(tagged) == sorted(f.file_id for u in units for f in parts(u))
 
 
-def test_malformed_json_names_the_endpoint(proxied):
-    def rewrite(path: str, body: bytes) -> bytes | None:
-        return b'{"questions": [' if path.endswith("/qa") else None
+def test_an_enrichment_answer_that_is_not_json_is_archived_and_a_gap(proxied):
+    units, tagged = proxied(lambda seen: b'{"questions": [' if seen.path.endswith("/qa") else None)
+    assert units and all(u.failure is None for u in units)
+    for unit in units:
+        gap = next(g for g in unit.gaps if g.part.endswith("/qa"))
+        assert "not valid JSON" in gap.reason
+        assert proxied.bodies[unit.key, responses(unit, "qa")[0].file_id] == b'{"questions": ['
+    assert sorted(tagged) == sorted(f.file_id for u in units for f in parts(u))
 
-    units, tagged = proxied(rewrite)
-    failed = [u for u in units if u.failure is not None]
-    assert failed and all("/qa: response is not valid JSON" in u.failure.message for u in failed)
-    assert not {f.file_id for u in failed for f in u.files} & set(tagged)
+
+def _listing(change):
+    def rewrite(seen: Seen) -> bytes | None:
+        if seen.path != "/v2/archive_files":
+            return None
+        page = json.loads(seen.answer)
+        change(page["meetings"])
+        return json.dumps(page).encode()
+
+    return rewrite
 
 
 def test_malformed_meeting_in_listing_is_a_failed_unit(proxied):
-    def rewrite(path: str, body: bytes) -> bytes | None:
-        if path != "/v2/archive_files":
-            return None
-        data = json.loads(body)
-        if data["meetings"]:
-            data["meetings"][0]["archive_files"] = "not a list"
-        return json.dumps(data).encode()
+    def change(meetings):
+        if meetings:
+            meetings[0]["archive_files"] = "not a list"
 
-    units, tagged = proxied(rewrite)
+    units, tagged = proxied(_listing(change))
     failed = [u for u in units if u.failure is not None]
     assert failed
-    assert all(
-        "field 'archive_files' expected array, got string" in u.failure.message for u in failed
-    )
+    for unit in failed:
+        assert "Expected `array`, got `str` - at `$.archive_files`" in unit.failure.message
+        assert unit.failure.message.startswith("GET /archive_files: ")
+        assert unit.files == [] and not unit.key.startswith("raw-")  # its uuid was usable
     assert tagged  # the other meetings were captured and committed
     assert not {u.key for u in failed} & {u.key for u in units if u.failure is None}
 
 
 def test_listing_that_is_not_json_stops_the_pass_with_a_clear_error(proxied):
-    def rewrite(path: str, body: bytes) -> bytes | None:
-        return b"<html>maintenance</html>" if path == "/v2/archive_files" else None
+    def rewrite(seen: Seen) -> bytes | None:
+        return b"<html>maintenance</html>" if seen.path == "/v2/archive_files" else None
 
-    with pytest.raises(PayloadError, match="GET /archive_files: response is not valid JSON"):
+    with pytest.raises(PayloadError, match="GET /archive_files: not valid JSON"):
         proxied(rewrite)
 
 
 def test_processing_files_hold_the_checkpoint(proxied):
     held: list[str] = []
 
-    def rewrite(path: str, body: bytes) -> bytes | None:
-        if path != "/v2/archive_files":
-            return None
-        data = json.loads(body)
-        for meeting in data["meetings"][:1]:
+    def change(meetings):
+        for meeting in meetings[:1]:
             held.append(meeting["uuid"])
             meeting["status"] = "processing"
             for file in meeting["archive_files"]:
                 file["status"] = "processing"
-        return json.dumps(data).encode()
 
-    units, _ = proxied(rewrite)
+    units, _ = proxied(_listing(change))
     assert held and not set(held) & {u.key for u in units}
-    window_starts = {json.loads(u.checkpoint)["from"] for u in units}
+    checkpoints = {ZoomCheckpoint.parse(u.checkpoint).from_ for u in units}
     # every checkpoint stays at or before the start of the window holding the processing one
-    assert len(window_starts) == 1
+    assert len(checkpoints) == 1
     assert all(u.failure is None for u in units)

@@ -24,12 +24,14 @@ from plugins.zoom_ecomms.auth import S2SAuth, TokenProvider
 from plugins.zoom_ecomms.client import ZoomClient
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.download import Downloader
-from plugins.zoom_ecomms.enrich import enrich
+from plugins.zoom_ecomms.enrich import plan
 from plugins.zoom_ecomms.listing import list_window
+from plugins.zoom_ecomms.lookups import run_lookups
+from plugins.zoom_ecomms.models import ArchiveMeeting, PastMeeting, decode
 
 RECORD = os.environ.get("ECOMMS_RECORD_CASSETTES") == "1"
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes" / "zoom_ecomms"
-BASE = "http://zoom.cassette.test"
+BASE = "https://zoom.cassette.test"
 ACCOUNT, CLIENT, SECRET, TOKEN = "ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET", "REDACTED_TOKEN"
 START, END = datetime(2026, 9, 30, tzinfo=UTC), datetime(2026, 10, 7, tzinfo=UTC)
 
@@ -120,46 +122,49 @@ def env(request, zoom_simulator_factory):
         assert cassette.all_played, "some recorded interactions were not replayed"
 
 
-def test_list_and_enrich_a_meeting(env):
-    meetings, _ = list_window(env.client, START, END)
-    assert meetings and all(m["archive_files"] for m in meetings)
-    internal = next(
-        m for m in meetings if m.get("meeting_type") == "internal" and not m.get("is_breakout_room")
-    )
-    payloads = enrich(env.client, internal, env.config)
-    assert payloads["past_meeting"]["uuid"] == internal["uuid"]
-    assert payloads["host"]["id"] == internal["host_id"]
-    assert payloads["participants"] and "qa" in payloads
-    assert "summary" not in payloads  # not selected
+def _meetings(env) -> list[ArchiveMeeting]:
+    listed, _ = list_window(env.client, START, END)
+    assert listed and all(item.meeting is not None for item in listed)
+    return [item.meeting for item in listed]
+
+
+def test_list_and_enrich_a_meeting(env, tmp_path):
+    meetings = _meetings(env)
+    assert all(m.archive_files for m in meetings)
+    internal = next(m for m in meetings if not m.is_external and not m.is_breakout_room)
+    found, gaps = run_lookups(env.client, plan(internal, env.config), tmp_path, datetime.now(UTC))
+    names = {part.meta["payload"] for part in found}
+    assert {"past_meeting", "host", "participants", "qa"} <= names
+    assert "summary" not in names  # not selected
+    past = next(p for p in found if p.meta["payload"] == "past_meeting")
+    assert decode(PastMeeting, Path(past.path).read_bytes(), "past").uuid == internal.uuid
+    assert all(g.kind == "lookup" for g in gaps)
 
 
 def test_download_is_verified(env, tmp_path):
-    meetings, _ = list_window(env.client, START, END)
     chat = next(
         f
-        for m in meetings
-        for f in m["archive_files"]
-        if f["file_type"] == "CHAT_MESSAGE" and f["status"] == "completed"
+        for m in _meetings(env)
+        for f in m.archive_files
+        if f.file_type == "CHAT_MESSAGE" and f.status == "completed"
     )
-    downloader = Downloader(env.client.http, S2SAuth(env.provider), "zoom.cassette.test", 1)
-    if RECORD:
-        downloader.api_host = "127.0.0.1"
+    watchdog = env.client.watchdog
+    downloader = Downloader(env.client.http, S2SAuth(env.provider), env.config, watchdog)
     spooled = downloader.fetch(chat, tmp_path)
-    assert spooled.sha256 == chat["encryption_fingerprint"]
+    assert spooled.sha256 == chat.encryption_fingerprint
     assert json.loads(Path(spooled.path).read_bytes())["messages"]
 
 
 def test_auto_delete_patch(env):
-    meetings, _ = list_window(env.client, START, END)
-    file_id = meetings[0]["archive_files"][0]["id"]
-    response = env.client.request("PATCH", f"/archive_files/{file_id}", json={"auto_delete": True})
-    assert response is not None and response.status_code == 204
+    file_id = _meetings(env)[0].archive_files[0].id
+    answer = env.client.request("PATCH", f"/archive_files/{file_id}", json={"auto_delete": True})
+    assert answer.status == 204
 
 
-def test_missing_scope_stops_with_the_scope_named(env):
-    meetings, _ = list_window(env.client, START, END)
+def test_missing_scope_stops_with_the_scope_named(env, tmp_path):
+    meeting = _meetings(env)[0]
     with pytest.raises(ScopeError, match="meeting:read:past_meeting:admin"):
-        enrich(env.client, meetings[0], env.config)
+        run_lookups(env.client, plan(meeting, env.config), tmp_path, datetime.now(UTC))
     assert env.provider.granted_scopes == {"archiving:read:list_archived_files:admin"}
 
 

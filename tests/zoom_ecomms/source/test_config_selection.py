@@ -10,6 +10,7 @@ import pytest
 from core.config import Secret
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.listing import windows
+from plugins.zoom_ecomms.models import ArchiveFile, ArchiveMeeting
 from plugins.zoom_ecomms.selection import file_name, is_selected, media_type, readiness
 
 
@@ -17,14 +18,14 @@ def config(**kw) -> ZoomConfig:
     return ZoomConfig(account_id="a", client_id="c", client_secret=Secret("s"), **kw)
 
 
-def f(file_type: str, recording_type: str = "x", status: str = "completed") -> dict:
-    return {
-        "id": "f1",
-        "file_type": file_type,
-        "recording_type": recording_type,
-        "status": status,
-        "file_extension": "MP4",
-    }
+def f(file_type: str, recording_type: str = "x", status: str = "completed") -> ArchiveFile:
+    return ArchiveFile(
+        id="f1",
+        file_type=file_type,
+        recording_type=recording_type,
+        status=status,
+        file_extension="MP4",
+    )
 
 
 def test_unknown_key_is_rejected_with_its_name():
@@ -63,23 +64,39 @@ def test_content_selection_and_unknown_types_kept():
     assert not is_selected(f("CC", "closed_caption"), only_chat)
     assert is_selected(f("HOLOGRAM", "spatial_view"), only_chat)
     assert media_type(f("HOLOGRAM")) == "video/mp4"  # by its MP4 extension
-    assert media_type({"file_type": "HOLOGRAM", "file_extension": "XYZ"}) == (
+    assert media_type(ArchiveFile(id="x", file_type="HOLOGRAM", file_extension="XYZ")) == (
         "application/octet-stream"
     )
-    assert file_name({"id": "a/b", "file_extension": "VTT"}) == "a_b.vtt"
+    assert file_name(ArchiveFile(id="a/b", file_extension="VTT")) == "a_b.vtt"
 
 
 def test_readiness_waits_for_processing_selected_files_only():
     cfg = config(media="none")
-    meeting = {
-        "status": "processing",
-        "archive_files": [f("MP4", status="processing"), f("CHAT_MESSAGE")],
-    }
+    files = [f("MP4", status="processing"), f("CHAT_MESSAGE")]
+    meeting = ArchiveMeeting(uuid="u", status="processing", archive_files=files)
     assert readiness(meeting, cfg) == "ready"  # the processing MP4 is not selected
     assert readiness(meeting, config(media="video")) == "pending"
-    meeting["archive_files"][1]["status"] = "failed"
+    files[1].status = "failed"
     assert readiness(meeting, cfg) == "ready"
-    assert readiness({"status": "processing", "archive_files": []}, cfg) == "pending"
+    assert readiness(ArchiveMeeting(uuid="u", status="processing"), cfg) == "pending"
+
+
+def test_urls_must_be_https_except_for_loopback_test_servers():
+    with pytest.raises(ValueError, match="api_base_url must be an https:// URL"):
+        config(api_base_url="http://api.zoom.us/v2")
+    with pytest.raises(ValueError, match="oauth_token_url must be an https:// URL"):
+        config(oauth_token_url="http://zoom.us/oauth/token")
+    assert config(api_base_url="http://127.0.0.1:8080/v2").api_base_url
+    assert config(api_base_url="http://[::1]:8080/v2", oauth_token_url="http://localhost/t")
+
+
+def test_bounds_are_validated():
+    with pytest.raises(ValueError, match="deadlines must be positive"):
+        config(request_deadline_seconds=0)
+    with pytest.raises(ValueError, match="max_response_mb"):
+        config(max_response_mb=0)
+    with pytest.raises(ValueError, match="gap_retry_hours"):
+        config(gap_retry_hours=-1)
 
 
 def test_windows_cover_the_range_in_steps_of_at_most_seven_days():

@@ -13,6 +13,7 @@ from core.app import App
 from core.plugins import build_host
 from core.protocols import Receipt, Unit
 from tests.fixtures.zoom_simulator import zoom_source_toml
+from tests.zoom_ecomms.source.conftest import parts
 
 
 def listed_files(listed_meetings, sim) -> dict[str, dict[str, str]]:
@@ -37,8 +38,9 @@ def test_snapshot_acknowledged_by_a_new_instance_deletes_the_same_way(
         action = after.acknowledge(unit, [stored_receipt(unit)])[-1]
         assert action["action"] == "delete_archive_files"
         (deleted if action["status"] == 204 else kept).add(unit.key)
-        stored = {f.file_id for f in unit.files}
-        everything_committed = set(listing[unit.key]) <= stored and not unit.gaps
+        stored = {f.file_id for f in parts(unit)}
+        file_gaps = [g for g in unit.gaps if g.kind == "file"]
+        everything_committed = set(listing[unit.key]) <= stored and not file_gaps
         assert (action["status"] == 204) == everything_committed, action
     assert deleted and kept  # MP4 files are not selected with media = "audio"
     assert set(zoom_simulator.inspect()["deleted"]) == deleted
@@ -47,18 +49,31 @@ def test_snapshot_acknowledged_by_a_new_instance_deletes_the_same_way(
 def test_missing_receipt_for_one_file_keeps_the_meeting(zoom_simulator, make_source):
     source = make_source(zoom_simulator, media="audio", delete_mode=True)
     units = [msgspec.json.decode(msgspec.json.encode(u), type=Unit) for u in source.pull(None)]
-    complete = [u for u in units if u.files and set(u.payloads["archive_file_ids"]) == _file_ids(u)]
+    complete = [u for u in units if parts(u) and set(u.meta["listed_file_ids"]) == _file_ids(u)]
     assert complete
     unit = complete[0]
-    partial = Receipt(sink="s", record_ids=[], artifacts=[f.sha256 for f in unit.files[1:]])
-    action = source.acknowledge(unit, [partial])[-1]
+    missing = parts(unit)[0]
+    stored = [f.sha256 for f in unit.files if f is not missing]
+    action = source.acknowledge(unit, [Receipt(sink="s", record_ids=[], artifacts=stored)])[-1]
     assert action["status"] == "skipped"
-    assert unit.files[0].file_id in action["reason"]
+    assert missing.file_id in action["reason"]
     assert zoom_simulator.inspect()["deleted"] == []
 
 
 def _file_ids(unit: Unit) -> set[str]:
-    return {f.file_id for f in unit.files}
+    return {f.file_id for f in parts(unit)}
+
+
+def test_units_committed_before_the_upgrade_are_decided_the_same_way(
+    zoom_simulator, make_source, stored_receipt
+):
+    """A snapshot stored by the previous version keeps the listed ids in its payloads."""
+    source = make_source(zoom_simulator, media="video", delete_mode=True)
+    unit = next(u for u in source.pull(None) if not u.gaps and parts(u))
+    old = msgspec.structs.replace(
+        unit, meta={}, payloads={"archive_file_ids": unit.meta["listed_file_ids"]}
+    )
+    assert source.acknowledge(old, [stored_receipt(old)])[-1]["status"] == 204
 
 
 def _config(tmp_path: Path, sim) -> Path:

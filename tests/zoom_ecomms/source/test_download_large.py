@@ -15,22 +15,23 @@ import pytest
 
 from core.errors import IntegrityError
 from core.protocols import Context
-from plugins.zoom_ecomms.download import THREAD_ABOVE
-from plugins.zoom_ecomms.listing import list_window, parse_time, windows
+from plugins.zoom_ecomms.listing import list_window, windows
+from plugins.zoom_ecomms.models import ArchiveFile, zoom_time
 from plugins.zoom_ecomms.source import ZoomSource
+from plugins.zoom_ecomms.streaming import THREAD_ABOVE
 from tests.fixtures.zoom_simulator import zoom_source_config
 
 SIZE = THREAD_ABOVE + (3 << 20) + 12345  # above the threshold, not a multiple of any chunk
 
 
-def _big_file(sim, tmp_path: Path) -> tuple[ZoomSource, dict]:
+def _big_file(sim, tmp_path: Path) -> tuple[ZoomSource, ArchiveFile]:
     config = zoom_source_config(sim, media="video", download_attempts=3)
     source = ZoomSource(config, Context(name="big", state_dir=tmp_path, spool_dir=tmp_path / "s"))
-    start = parse_time(sim.capture_from)
-    meetings: list[dict] = []
+    start = zoom_time(sim.capture_from)
+    meetings = []
     for w_from, w_to in windows(start, datetime.now(start.tzinfo), 7):
-        meetings += list_window(source.client, w_from, w_to)[0]
-    mp4 = [f for m in meetings for f in m["archive_files"] if f["file_type"] == "MP4"]
+        meetings += [item.meeting for item in list_window(source.client, w_from, w_to)[0]]
+    mp4 = [f for m in meetings for f in m.archive_files if f.file_type == "MP4"]
     return source, mp4[0]
 
 
@@ -50,9 +51,9 @@ def test_large_file_is_spooled_byte_exact(faults, zoom_simulator_factory, tmp_pa
     finally:
         source.close()
     path = Path(spooled.path)
-    assert file["file_size"] == SIZE
+    assert file.file_size == SIZE
     assert path.stat().st_size == SIZE
-    assert _sha(path) == file["encryption_fingerprint"].lower() == spooled.sha256
+    assert _sha(path) == file.encryption_fingerprint.lower() == spooled.sha256
     assert not list((tmp_path / "spool").glob("*.part"))
     assert sum(sim.inspect()["downloads"].values()) == (2 if faults else 1)  # the break happened
 

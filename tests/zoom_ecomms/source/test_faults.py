@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.zoom_simulator import mint_token
+from tests.zoom_ecomms.source.conftest import parts
 
 FAULTS = [
     ["429_burst:3"],
@@ -21,13 +22,17 @@ FAULTS = [
 
 
 def capture(source, stored_receipt):
-    """Pull everything, acknowledge every good unit; return {uuid: {file_id: sha}}."""
+    """Pull everything, acknowledge every good unit; return {uuid: {part id: sha}} (the
+    listing object aside: its download URLs name the simulator's port)."""
     result, failures = {}, []
     for unit in source.pull(None):
         if unit.failure is not None:
             failures.append(unit)
             continue
-        result[unit.key] = {f.file_id: f.sha256 for f in unit.files}
+        result[unit.key] = {
+            f.file_id: f.sha256 for f in unit.files if f.meta.get("payload") != "meeting"
+        }
+        assert unit.gaps == [g for g in unit.gaps if g.kind == "file" or "3001" in g.reason]
         source.acknowledge(unit, [stored_receipt(unit)])
     return result, failures
 
@@ -59,8 +64,9 @@ def test_capture_is_complete_under_fault(
     )
     assert failures == []
     assert got == expected
-    assert fault_happened(sim, faults[0], sum(len(files) for files in got.values()))
-    committed = {fid for files in got.values() for fid in files}
+    files = {fid for found in got.values() for fid in found if not fid.startswith("response:")}
+    assert fault_happened(sim, faults[0], len(files))
+    committed = files
     assert sorted(sim.inspect()["tagged_for_deletion"]) == sorted(committed)
 
 
@@ -69,12 +75,16 @@ def test_a_token_revoked_mid_capture_is_replaced_and_nothing_is_lost(
 ):
     clean_sim = zoom_simulator_factory(meetings=4, seed=11)
     expected, _ = capture(make_source(clean_sim, name="clean", workers=1), stored_receipt)
+    expected = {
+        k: {f: s for f, s in v.items() if not f.startswith("response:")}
+        for k, v in expected.items()
+    }
     sim = zoom_simulator_factory(meetings=4, seed=11, faults=["invalidate_on_mint"])
     source = make_source(sim, name="revoked", workers=1)
     got: dict[str, dict[str, str]] = {}
     for unit in source.pull(None):
         assert unit.failure is None, unit.failure
-        got[unit.key] = {f.file_id: f.sha256 for f in unit.files}
+        got[unit.key] = {f.file_id: f.sha256 for f in parts(unit)}
         if len(got) == 1:
             mint_token(sim)  # another client of the same app: the source's token is revoked
     assert got == expected
@@ -96,5 +106,6 @@ def test_file_that_never_verifies_is_dead_lettered_not_tagged(
     for unit in failed:
         assert unit.files == []
         assert "file " in unit.failure.message and "after 2 attempts" in unit.failure.message
+        assert not parts(unit)
         source.acknowledge(unit, [stored_receipt(unit)])
     assert sim.inspect()["tagged_for_deletion"] == []

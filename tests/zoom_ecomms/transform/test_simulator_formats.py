@@ -55,8 +55,9 @@ def test_every_captured_unit_builds_complete_records(units: list[Unit]) -> None:
         if json_messages:
             placed = sum(len(t.messages) for t in chats[0].threads)
             assert placed == json_messages, unit.key
-        if unit.payloads["meeting"].get("is_breakout_room"):
-            parent = unit.payloads["meeting"]["parent_meeting_id"]
+        listed = unit.meta["meeting"]  # the source's bookkeeping of the listed meeting
+        if listed.get("is_breakout_room"):
+            parent = listed["parent_meeting_id"]
             assert meeting.parent_id == record_id(unit.source, parent, "meeting")
 
 
