@@ -9,12 +9,13 @@ pass, an acknowledgement a recorded refusal.
 
 from __future__ import annotations
 
-import email.utils
 import enum
 import random
 from datetime import UTC, datetime
 
 import httpx
+
+from core.backoff import delay, parse_retry_after
 
 __all__ = ["Action", "backoff_seconds", "classify", "retry_after_seconds"]
 
@@ -68,21 +69,21 @@ def classify(status: int, code: int | None) -> Action:
 
 
 def backoff_seconds(attempt: int, base: float = 0.25, cap: float = 30.0) -> float:
-    """Exponential backoff with full jitter for retry number ``attempt`` (1-based)."""
-    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+    """Wait before retry number ``attempt`` (1-based): core's one policy (full jitter, capped)."""
+    return delay(attempt - 1, base=base, cap=cap)
 
 
 def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float:
-    """Seconds to wait after a 429: ``Retry-After`` (seconds, HTTP-date or ISO date), else
-    ``X-RateLimit-Reset`` (epoch seconds), else ``default`` plus jitter."""
+    """Seconds to wait after a 429: ``Retry-After`` (seconds or an HTTP date, read by core;
+    Zoom's ISO 8601 date form here), else ``X-RateLimit-Reset`` (epoch seconds), else
+    ``default`` plus jitter. Long waits are kept: they mark Zoom's daily cap."""
     now = datetime.now(UTC)
     value = response.headers.get("Retry-After", "").strip()
     if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        when = _parse_date(value)
+        seconds = parse_retry_after(value, now=now)
+        if seconds is not None:
+            return seconds
+        when = _iso_date(value)
         if when is not None:
             return max(0.0, (when - now).total_seconds())
     reset = response.headers.get("X-RateLimit-Reset", "").strip()
@@ -94,12 +95,9 @@ def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float
     return default + random.uniform(0, default / 2)
 
 
-def _parse_date(value: str) -> datetime | None:
+def _iso_date(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
