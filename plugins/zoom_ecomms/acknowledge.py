@@ -60,7 +60,7 @@ def acknowledge_unit(
     Raises ``TransientError`` after trying every action when one failed transiently.
     """
     actions: list[dict[str, Any]] = []
-    if not (config.auto_delete or config.delete_mode):
+    if not (config.auto_delete or config.delete_mode) or unit.failure is not None:
         return actions
     safe = safe_file_ids(unit, receipts)
     for spooled in unit.files:
