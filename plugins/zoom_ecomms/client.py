@@ -210,12 +210,16 @@ class ZoomClient:
             raise TransientError(f"{where}: {type(exc).__name__}") from None
         with closing(response), self.watchdog.guard(response, deadline) as key:
             try:
-                return response, read_body(response, self.cap, deadline, where)
+                body = read_body(response, self.cap, deadline, where)
             except (httpx.TransportError, TransientError) as exc:
                 self.watchdog.check(where)
                 late = self.watchdog.was_cut(key) or time.monotonic() > deadline
                 cause = "no complete answer within the deadline" if late else type(exc).__name__
                 raise TransientError(f"{where}: {cause}") from None
+            if self.watchdog.was_cut(key):  # a body read to its (forced) end is not complete
+                self.watchdog.check(where)
+                raise TransientError(f"{where}: no complete answer within the deadline")
+            return response, body
 
     def _give_up_or_wait(self, failures: int, limit: int, what: str) -> None:
         if failures >= limit:

@@ -167,6 +167,9 @@ class Downloader:
                     if self.watchdog.was_cut(key):
                         raise BadAttempt("no complete body within the deadline", False) from None
                     raise
+                if self.watchdog.was_cut(key):  # ended by the watchdog, not by the server
+                    self.watchdog.check(want.what)
+                    raise BadAttempt("no complete body within the deadline", restart=False)
         except httpx.TransportError as exc:
             self.watchdog.check(want.what)
             raise BadAttempt(f"transfer broke ({type(exc).__name__})", restart=False) from None

@@ -9,6 +9,7 @@ whole is split without decoding (:mod:`.rawsplit`) so the same holds.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -81,11 +82,20 @@ class _Uuid(msgspec.Struct):
     uuid: str = ""
 
 
+_UUID_MEMBER = re.compile(rb'"uuid"\s*:\s*("(?:[^"\\]++|\\.)*+")')
+
+
 def _usable_uuid(raw: bytes) -> str:
+    """The object's ``uuid`` when it is a safe string, also when the rest of the object does
+    not decode (the first ``"uuid"`` member found is taken then); else ``""``."""
     try:
         uuid = msgspec.json.decode(raw, type=_Uuid).uuid
     except (msgspec.MsgspecError, RecursionError):
-        return ""
+        found = _UUID_MEMBER.search(raw)
+        try:
+            uuid = msgspec.json.decode(found.group(1), type=str) if found else ""
+        except msgspec.MsgspecError:
+            uuid = ""
     return uuid if not unsafe_id(uuid) else ""
 
 

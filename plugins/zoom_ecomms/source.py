@@ -105,7 +105,8 @@ class ZoomSource:
     def _pull(self, stored: ZoomCheckpoint | None, known: Known) -> Iterator[Unit]:
         now = datetime.now(UTC)
         lookback = timedelta(hours=self.config.lookback_hours)
-        start = stored.from_ - lookback if stored else self.config.capture_from or now - RETENTION
+        first = self.config.capture_from or now - RETENTION
+        start = max(stored.from_ - lookback, first) if stored else first
         hold: datetime | None = None
         for w_from, w_to in windows(start, now, self.config.window_days):
             listed, w_end = list_window(self.client, w_from, w_to, self._groups())

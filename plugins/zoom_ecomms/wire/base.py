@@ -12,6 +12,7 @@ error naming the JSON path.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,6 +23,10 @@ from core.errors import PayloadError
 __all__ = ["ZoomModel", "decode", "zoom_time"]
 
 T = TypeVar("T")
+_SURROGATE = re.compile(  # a high surrogate escape not followed by a low one, or the reverse
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 class ZoomModel(msgspec.Struct, kw_only=True):
@@ -41,7 +46,10 @@ def decode(model: type[T], raw: bytes, where: str) -> T:
     except msgspec.ValidationError as exc:
         raise PayloadError(f"{where}: {exc}", where=where) from None
     except msgspec.DecodeError as exc:
-        raise PayloadError(f"{where}: not valid JSON ({exc})", where=where) from None
+        why = str(exc)
+        if _SURROGATE.search(raw):  # msgspec reports these as "Input data was truncated"
+            why += "; it holds a lone UTF-16 surrogate escape, which no text can store"
+        raise PayloadError(f"{where}: not valid JSON ({why})", where=where) from None
     except RecursionError:
         raise PayloadError(f"{where}: JSON nested too deeply to decode", where=where) from None
 

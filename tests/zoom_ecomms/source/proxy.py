@@ -3,8 +3,9 @@ the answers of chosen requests (a malformed body, a gzip bomb, an echoed token, 
 trickles forever).
 
 ``rewrite(request)`` gets a :class:`Seen` request and returns ``None`` (forward Zoom's
-answer unchanged), new body bytes, or a :class:`Reply`. ``proxy.seen`` lists every request
-that reached the proxy.
+answer unchanged), new body bytes (sent with Zoom's status), or a :class:`Reply`. URLs of
+the simulator in answers (``download_url``) are rewritten to the proxy, so downloads pass
+through it too. ``proxy.seen`` lists every request that reached the proxy.
 """
 
 from __future__ import annotations
@@ -72,11 +73,13 @@ class ZoomProxy:
                 upstream = httpx.request(
                     self.command, proxy.target + self.path, headers=headers, content=body
                 )
-                seen.answer, seen.status = upstream.content, upstream.status_code
+                # the proxy *is* Zoom to the client: URLs in answers (download_url) name it
+                content = upstream.content.replace(proxy.target.encode(), proxy.url.encode())
+                seen.answer, seen.status = content, upstream.status_code
                 reply = proxy.rewrite(seen)
                 if reply is None:
                     kept = {k: v for k, v in upstream.headers.items() if k.lower() in KEEP}
-                    reply = Reply(upstream.status_code, upstream.content, kept)
+                    reply = Reply(upstream.status_code, content, kept)
                 elif isinstance(reply, bytes):
                     reply = Reply(upstream.status_code, reply, {"Content-Type": "application/json"})
                 self._send(reply)
