@@ -36,6 +36,13 @@ ACCOUNT, CLIENT, SECRET, TOKEN = "ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET", "RE
 START, END = datetime(2026, 9, 30, tzinfo=UTC), datetime(2026, 10, 7, tzinfo=UTC)
 
 
+ZOOM_AS_DOCUMENTED = {  # the simulator's switches for Zoom's documented behaviour
+    "refusals": True,
+    "unknown_endpoint_status": 400,
+    "file_types": "documented",
+    "heavy_survey_reports": True,
+    "profiles": "realistic",
+}
 SIM_OPTIONS = {  # simulator settings of the tests that need more than the defaults
     "test_missing_scope_stops_with_the_scope_named": {
         "granted_scopes": ["archiving:read:list_archived_files:admin"]
@@ -97,7 +104,8 @@ def _scrubbers(real_base: str, secrets: list[str]):
 def env(request, zoom_simulator_factory):
     """An Env wired to a cassette: recording against a simulator, or replaying strictly."""
     if RECORD:
-        sim = zoom_simulator_factory(seed=7, meetings=3, **SIM_OPTIONS.get(request.node.name, {}))
+        options = {**ZOOM_AS_DOCUMENTED, **SIM_OPTIONS.get(request.node.name, {})}
+        sim = zoom_simulator_factory(seed=7, meetings=3, **options)
         real = sim.api_base_url.removesuffix("/v2")
         pairs = [(sim.client_secret, SECRET), (sim.account_id, ACCOUNT), (sim.client_id, CLIENT)]
         built = Env(real, sim.account_id, sim.client_id, sim.client_secret)

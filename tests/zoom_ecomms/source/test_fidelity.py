@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from core.protocols import Receipt
 from plugins.zoom_ecomms.enrich import plan
 from plugins.zoom_ecomms.models import ArchiveMeeting
 from tests.zoom_ecomms.source.conftest import meeting, parts, responses
@@ -174,3 +175,26 @@ def test_an_attachment_not_downloaded_is_a_file_gap_that_blocks_delete_mode_only
     }
     assert actions[-1]["status"] == "skipped" and "att-1" in actions[-1]["reason"]
     assert unit.key not in sim.inspect()["deleted"]
+
+
+def test_the_simulators_chat_attachments_are_captured_and_gate_delete_mode(
+    zoom_simulator_factory, make_source, stored_receipt
+):
+    sim = zoom_simulator_factory(seed=7, meetings=8, profiles="realistic", refusals=True)
+    source = make_source(sim, delete_mode=True)
+    units = list(source.pull(None))
+    shared = [u for u in units if meeting(u).get("physical_files")]
+    assert shared and all(u.failure is None for u in shared)
+    for unit in shared:
+        listed = {p["file_id"]: p for p in meeting(unit)["physical_files"]}
+        attachments = {f.file_id: f for f in parts(unit, "attachment")}
+        assert set(attachments) == set(listed) == set(unit.meta["attachment_ids"])
+        for file_id, part in attachments.items():
+            assert part.fingerprint == "computed" and part.size == listed[file_id]["file_size"]
+            assert part.sha256 == hashlib.sha256(Path(part.path).read_bytes()).hexdigest()
+    unit = next(u for u in shared if not [g for g in u.gaps if g.kind == "file"])
+    without = [f for f in unit.files if f.role != "attachment"]
+    receipt = Receipt(sink="archive", record_ids=[], artifacts=[f.sha256 for f in without])
+    held = source.acknowledge(unit, [receipt])[-1]
+    assert held["status"] == "skipped" and "chat attachment" in held["reason"]
+    assert source.acknowledge(unit, [stored_receipt(unit)])[-1]["status"] == 204
