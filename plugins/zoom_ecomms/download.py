@@ -9,7 +9,9 @@ Each attempt has an overall deadline (the request deadline plus one second per
 ``download_min_bytes_per_second`` bytes); the client's watchdog ends a transfer that passes
 it, or every transfer when the run is interrupted. An archive file must match Zoom's
 ``encryption_fingerprint``; a chat attachment has none, so its SHA-256 is computed on
-receipt (``fingerprint="computed"``) and only its size is checked.
+receipt (``fingerprint="computed"``) and only its size is checked; a failed attempt of one
+is never resumed (without a fingerprint, bytes spliced from two answers could not be told
+from the file), and bytes the server itself corrupted cannot be detected.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ class Downloader:
                 digest, size = self._transfer(want, part)
             except BadAttempt as exc:
                 last, mismatched = str(exc), exc.restart
-                if exc.restart:
+                if exc.restart or want.sha256 is None:  # no fingerprint: resume nothing
                     part.unlink(missing_ok=True)
                 if attempt < self.attempts:
                     time.sleep(backoff_seconds(attempt, base=0.2, cap=5.0))

@@ -22,15 +22,18 @@ FAULTS = [
 
 
 def capture(source, stored_receipt):
-    """Pull everything, acknowledge every good unit; return {uuid: {part id: sha}} (the
-    listing object aside: its download URLs name the simulator's port)."""
+    """Pull everything, acknowledge every good unit; return {uuid: {part: sha}}, a part named
+    by its id for archive files and ``role/id`` otherwise (the listing object aside: its
+    download URLs name the simulator's port)."""
     result, failures = {}, []
     for unit in source.pull(None):
         if unit.failure is not None:
             failures.append(unit)
             continue
         result[unit.key] = {
-            f.file_id: f.sha256 for f in unit.files if f.meta.get("payload") != "meeting"
+            f.file_id if f.role == "file" else f"{f.role}/{f.file_id}": f.sha256
+            for f in unit.files
+            if f.meta.get("payload") != "meeting"
         }
         assert unit.gaps == [g for g in unit.gaps if g.kind == "file" or "3001" in g.reason]
         source.acknowledge(unit, [stored_receipt(unit)])
@@ -63,8 +66,13 @@ def test_capture_is_complete_under_fault(
         make_source(sim, name="faulty", page_size=2, auto_delete=True), stored_receipt
     )
     assert failures == []
+    if faults[0].startswith("corrupt"):  # Zoom gives no fingerprint for chat attachments:
+        for found in (got, expected):  # a byte the server flips in one cannot be detected
+            for parts_of in found.values():
+                for name in [n for n in parts_of if n.startswith("attachment/")]:
+                    del parts_of[name]
     assert got == expected
-    files = {fid for found in got.values() for fid in found if not fid.startswith("response:")}
+    files = {fid for found in got.values() for fid in found if "/" not in fid}
     assert fault_happened(sim, faults[0], len(files))
     committed = files
     assert sorted(sim.inspect()["tagged_for_deletion"]) == sorted(committed)
@@ -75,10 +83,7 @@ def test_a_token_revoked_mid_capture_is_replaced_and_nothing_is_lost(
 ):
     clean_sim = zoom_simulator_factory(meetings=4, seed=11)
     expected, _ = capture(make_source(clean_sim, name="clean", workers=1), stored_receipt)
-    expected = {
-        k: {f: s for f, s in v.items() if not f.startswith("response:")}
-        for k, v in expected.items()
-    }
+    expected = {k: {f: s for f, s in v.items() if "/" not in f} for k, v in expected.items()}
     sim = zoom_simulator_factory(meetings=4, seed=11, faults=["invalidate_on_mint"])
     source = make_source(sim, name="revoked", workers=1)
     got: dict[str, dict[str, str]] = {}
