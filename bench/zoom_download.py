@@ -23,7 +23,8 @@ import httpx
 from core.config import Secret
 from core.protocols import Context
 from plugins.zoom_ecomms.config import ZoomConfig
-from plugins.zoom_ecomms.listing import list_window, parse_time, windows
+from plugins.zoom_ecomms.listing import list_window, windows
+from plugins.zoom_ecomms.models import zoom_time
 from plugins.zoom_ecomms.source import ZoomSource
 
 ROUNDS = 5
@@ -95,22 +96,22 @@ def _run(sim: dict, tmp: Path, size: int) -> None:
         capture_from=datetime.fromisoformat(sim["capture_from"].replace("Z", "+00:00")),
     )
     source = ZoomSource(config, Context(name="bench", state_dir=tmp, spool_dir=tmp / "spool"))
-    start = parse_time(sim["capture_from"])
+    start = zoom_time(sim["capture_from"])
     meetings = []
     for w_from, w_to in windows(start, datetime.now(start.tzinfo), 7):
-        meetings += list_window(source.client, w_from, w_to)[0]
+        meetings += [item.meeting for item in list_window(source.client, w_from, w_to)[0]]
     files = [
         f
         for m in meetings
-        for f in m["archive_files"]
-        if f["file_type"] == "MP4" and f["status"] == "completed"
+        for f in m.archive_files
+        if f.file_type == "MP4" and f.status == "completed"
     ]
-    big = max(files, key=lambda f: f["file_size"])
+    big = max(files, key=lambda f: f.file_size)
     before = _rss_mib()
     plains, ourses, plain_cpu, our_cpu = [], [], [], []
     for _ in range(ROUNDS):  # alternate, so both see the same machine load
         cpu = time.process_time()
-        plains.append(_plain_copy(big["download_url"], source.provider.token(), tmp / "p.bin"))
+        plains.append(_plain_copy(big.download_url, source.provider.token(), tmp / "p.bin"))
         plain_cpu.append(time.process_time() - cpu)
         (tmp / "p.bin").unlink()
         started, cpu = time.monotonic(), time.process_time()
@@ -121,13 +122,13 @@ def _run(sim: dict, tmp: Path, size: int) -> None:
     plain, ours = statistics.median(plains), statistics.median(ourses)
     peak = _rss_mib()
     source.close()
-    mib = big["file_size"] / (1 << 20)
+    mib = big.file_size / (1 << 20)
     print(f"file size               {mib:.0f} MiB (verified sha256 {spooled.sha256[:12]}...)")
     print(f"peak RSS                {peak:.1f} MiB (before downloads {before:.1f} MiB)")
     print(f"plain httpx copy        {mib / plain:.1f} MiB/s")
     print(f"source downloader       {mib / ours:.1f} MiB/s (stream + SHA-256 + verify)")
     print(f"throughput ratio        {plain / ours:.3f} (median of {ROUNDS} alternating rounds)")
-    gib = big["file_size"] / (1 << 30)
+    gib = big.file_size / (1 << 30)
     print(
         f"client CPU per GiB      plain {statistics.median(plain_cpu) / gib:.2f} s, source "
         f"{statistics.median(our_cpu) / gib:.2f} s (all threads)"

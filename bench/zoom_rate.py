@@ -72,7 +72,14 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=60)
     parser.add_argument("--workers", type=int, default=6)
     args = parser.parse_args()
-    with Simulator(SimulatorConfig(seed=3, meetings=args.meetings, plan="pro")) as sim:
+    with Simulator(
+        SimulatorConfig(
+            seed=3,
+            meetings=args.meetings,
+            plan="pro",
+            heavy_survey_reports=True,  # as Zoom labels them
+        )
+    ) as sim:
         units, elapsed, samples = _capture(sim, args.workers)
         requests = [r for r in sim.inspect()["requests"] if "/rec/" not in str(r.get("path"))]
     medium = [r for r in requests if _label(r) == "medium"]
