@@ -39,10 +39,12 @@ def _server_error() -> ApiError:
 
 
 def _unknown(sim: Simulator, req: Request) -> ApiError:
-    """Zoom answers an endpoint it does not know with 400 / 2300 (404 while compatible)."""
+    """Zoom's API answers an endpoint it does not know with 400 / 2300 (404 in the first
+    behaviour); a path outside the API (``/v2``), such as a mistyped token URL, is a 404."""
     req.operation = "unknown_endpoint"
-    status = sim.config.unknown_endpoint_status
-    return ApiError(status, 2300, "This API endpoint is not recognized.")
+    api = req.path.startswith("/v2/")
+    status = sim.config.unknown_endpoint_status if api else 404
+    return ApiError(status, 2300 if api else 404, "This API endpoint is not recognized.")
 
 
 def dispatch(sim: Simulator, req: Request) -> Response:
