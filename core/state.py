@@ -2,7 +2,8 @@
 
 One database file, ``state.db`` in the state directory, in WAL mode with one writer. Every
 change that must be atomic (committing a unit: its status, its ledger entry and the
-checkpoint) happens in one ``BEGIN IMMEDIATE`` transaction.
+checkpoint) happens in one ``BEGIN IMMEDIATE`` transaction. Opening it brings its schema to
+the current version (:mod:`core.migrations`) and refuses one written by a newer ecomms.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import msgspec
 
 from core import ledger
 from core.errors import StateError
+from core.migrations import migrate, refuse_newer
 from core.protocols import Receipt, Unit
-from core.state_models import SCHEMA, DeadLetter, UnitState, decode_gaps
+from core.state_models import DeadLetter, UnitState, decode_gaps
 
 __all__ = ["DeadLetter", "State", "UnitState"]
 
@@ -37,11 +39,19 @@ class State:
         self.path = state_dir / "state.db"
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(SCHEMA + ledger.LEDGER_SCHEMA)
         except sqlite3.Error as exc:
             raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
+        try:
+            refuse_newer(self.db, str(self.path))  # before any pragma changes the file
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            migrate(self.db, str(self.path))
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
+        except StateError:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         """Close the database."""
