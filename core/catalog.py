@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.components import handles
 from core.config import Settings
@@ -47,7 +48,7 @@ class ListedAttribute:
         }
 
 
-_Entry = tuple[str, type, str]  # (label, class, status)
+_Entry = tuple[str, type[Any], str]  # (label, class, status)
 
 
 def _configured(settings: Settings, host: Host) -> list[_Entry]:

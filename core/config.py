@@ -93,7 +93,8 @@ class Settings(msgspec.Struct, kw_only=True):
 
     def sections(self, category: str) -> list[ComponentSection]:
         """The sections of one category (``sources``, ``transformers`` or ``sinks``)."""
-        return getattr(self, category)
+        found: list[ComponentSection] = getattr(self, category)
+        return found
 
 
 def find_config(explicit: str | Path | None, env: Mapping[str, str] | None = None) -> Path:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -210,7 +210,7 @@ def _spec(name: str, specs: dict[str, AttributeSpec]) -> AttributeSpec:
     )
 
 
-def _guess(name: str, choices: Sequence[str] | dict[str, object]) -> str:
+def _guess(name: str, choices: Iterable[str]) -> str:
     options = list(choices)
     same = [c for c in options if c.lower() == name.lower()]
     close = same or difflib.get_close_matches(name, options, n=3, cutoff=0.6)

@@ -67,7 +67,11 @@ class Base(msgspec.Struct, kw_only=True, omit_defaults=True):
     ignored on decode (forward compatibility: newer writers, older readers)."""
 
 
-class AttributeSpec(Base, frozen=True):
+class FrozenBase(msgspec.Struct, kw_only=True, omit_defaults=True, frozen=True):
+    """:class:`Base` for immutable values (a frozen struct cannot extend a mutable one)."""
+
+
+class AttributeSpec(FrozenBase, frozen=True):
     """One searchable metadata attribute a source declares: its public name, type, meaning.
 
     ``type`` is one of ``keyword`` (exact match), ``text`` (analysed), ``integer``,
@@ -90,7 +94,7 @@ class Party(Base):
     leave_time: datetime | None = None
 
 
-class Artifact(Base, frozen=True):
+class Artifact(FrozenBase, frozen=True):
     """Reference to bytes stored beside the record (never inside it)."""
 
     sha256: str
@@ -262,7 +266,7 @@ class SummaryRecord(Record, tag="summary"):
     """An AI-generated meeting summary."""
 
 
-class Part(Base, frozen=True):
+class Part(FrozenBase, frozen=True):
     """One part of a captured unit as archived: a spooled file without its local path."""
 
     file_id: str
@@ -275,7 +279,7 @@ class Part(Base, frozen=True):
     fingerprint: str = "source"
 
 
-class CaptureGap(Base, frozen=True):
+class CaptureGap(FrozenBase, frozen=True):
     """A gap of a captured unit as archived (see ``core.protocols.Gap``)."""
 
     part: str
@@ -348,7 +352,7 @@ def decode_record(data: bytes | str) -> Record:
 
 def decode_records(data: bytes | str) -> list[Record]:
     """Decode a JSON array of records of any kind."""
-    return _list_decoder.decode(data)
+    return list(_list_decoder.decode(data))
 
 
 def record_id(*parts: str) -> str:

@@ -201,7 +201,8 @@ class SearchableSinkContract(SearchableSinkQueries, SinkContract):
         """Records of the sample meeting the store finds (ids checked unique)."""
         found = sink.search(Query(where={"MeetingId": [SAMPLE_MEETING_ID]}, limit=100))
         assert len({r.id for r in found.records}) == len(found.records)
-        return found.total
+        total: int = found.total
+        return total
 
     def test_get_returns_equal_record(self, sink: Any, tmp_path: Path) -> None:
         """Every written record can be read back unchanged."""

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from core.records import (
     Artifact,
     AttributeSpec,
+    AttributeType,
     CaptionsRecord,
     ChatRecord,
     Entry,
@@ -45,7 +47,7 @@ __all__ = [
     "meeting_records",
 ]
 
-MEETING_ATTRIBUTE_TYPES = {
+MEETING_ATTRIBUTE_TYPES: dict[str, AttributeType] = {
     "ArchiveFileFileExtension": "keyword",
     "ArchiveFileFileSize": "integer",
     "ArchiveFileFileType": "keyword",
@@ -84,7 +86,7 @@ BOB = Party(name="Bob Broker", email="bob@bank.example")
 CAROL = Party(name="Carol Client", email="carol@client.example")
 
 
-def meeting_attributes(uuid: str, duration: int = 3600) -> dict:
+def meeting_attributes(uuid: str, duration: int = 3600) -> dict[str, Any]:
     """Meeting-level attributes every record of a meeting carries."""
     return {
         "IsOptionalRecording": True,
@@ -103,7 +105,7 @@ def meeting_attributes(uuid: str, duration: int = 3600) -> dict:
     }
 
 
-def file_attributes(file_id: str, size: int, ext: str = "MP4") -> dict:
+def file_attributes(file_id: str, size: int, ext: str = "MP4") -> dict[str, Any]:
     """ArchiveFile* attributes of one archive file."""
     return {
         "ArchiveFileFileExtension": ext,
@@ -144,7 +146,7 @@ def _threads() -> list[Thread]:
     return [public, private]
 
 
-def _chat(uuid: str, meeting: dict) -> ChatRecord:
+def _chat(uuid: str, meeting: dict[str, Any]) -> ChatRecord:
     hit = Hit(rule="off-channel", category="off_channel", weight=0.7, matched="WhatsApp",
               where="thread=p1 message=m3")  # fmt: skip
     return ChatRecord(
@@ -164,7 +166,7 @@ _SUMMARY_TIMES = {
 }
 
 
-def _timed(uuid: str, meeting: dict) -> list[Record]:
+def _timed(uuid: str, meeting: dict[str, Any]) -> list[Record]:
     """Transcript and captions: segments with speaker and time."""
     line = "the portfolio rebalancing happens in November"
     return [
@@ -182,7 +184,7 @@ def _timed(uuid: str, meeting: dict) -> list[Record]:
     ]
 
 
-def _answers(uuid: str, meeting: dict) -> list[Record]:
+def _answers(uuid: str, meeting: dict[str, Any]) -> list[Record]:
     """Poll, Q&A and survey: structured entries whose text lives only in the entries."""
     poll = Entry(kind="poll_answer", title="Risk appetite", question="How much risk?",
                  answer="Moderate", author=CAROL)  # fmt: skip
@@ -197,7 +199,7 @@ def _answers(uuid: str, meeting: dict) -> list[Record]:
     ]
 
 
-def _base(uuid: str, part: str, attributes: dict) -> dict:
+def _base(uuid: str, part: str, attributes: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": record_id("zoom_ecomms", uuid, part),
         "source": "zoom_ecomms",

@@ -84,10 +84,10 @@ def _one(item: Filter, have: Any, want: Any) -> bool:
     if item.type == "text":
         return str(want).lower() in str(have).lower()
     if item.type == "boolean":
-        return have is want
+        return bool(have is want)
     if item.type == "integer":
-        return not isinstance(have, bool) and have == want
-    return str(have) == want
+        return not isinstance(have, bool) and bool(have == want)
+    return bool(str(have) == want)
 
 
 def _parse(text: str) -> datetime | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from core.records import (
     Artifact,
@@ -78,7 +79,7 @@ _BOB = Party(name="Bob Broker", email="bob@bank.example", id="u-bob", role="atte
 _CAROL = Party(name="Carol Client", email="carol@client.example", id="u-carol")
 
 
-def _attributes() -> dict[str, object]:
+def _attributes() -> dict[str, Any]:
     return {
         "MeetingId": SAMPLE_MEETING_ID,
         "MeetingUUID": "aBcD1234efGH==",
@@ -90,7 +91,7 @@ def _attributes() -> dict[str, object]:
     }
 
 
-def _base(part: str) -> dict[str, object]:
+def _base(part: str) -> dict[str, Any]:
     return {
         "id": record_id("sample", "aBcD1234efGH==", part),
         "source": "sample",

@@ -16,8 +16,8 @@ __all__ = ["MIN_ANCHOR", "anchors_of"]
 MIN_ANCHOR = 2  # a one-letter anchor filters nothing
 
 try:  # the parser is a private module of the standard library; without it, no anchors
-    from re import _constants as _c
-    from re import _parser
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
 
     _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
     _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
@@ -53,7 +53,8 @@ def _prefixes(items: list) -> set[str] | None:
             return _prefixes(list(av[-1]))
         if op is _c.BRANCH:
             branches = [_prefixes(list(branch)) for branch in av[1]]
-            return None if any(b is None for b in branches) else set().union(*branches)
+            known = [b for b in branches if b is not None]
+            return None if len(known) < len(branches) else set().union(*known)
         if op in _REPEATS and av[0] >= 1:
             return _prefixes(list(av[2]))
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 
 from core.errors import AuthError, ConfigError, EcommsError, PayloadError, ScopeError
 from core.protocols import Finding
@@ -75,7 +76,7 @@ def check_account(
     """Token endpoint and credentials, then the API base URL, then the scopes; never raises."""
     name = config.display_name
 
-    def finding(**fields: object) -> Finding:
+    def finding(**fields: Any) -> Finding:
         fields["detail"] = f"{name}: {fields.get('detail', '')}"
         return Finding(component=component, **fields)
 

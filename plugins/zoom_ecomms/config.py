@@ -12,9 +12,17 @@ from plugins.zoom_ecomms.hosts import check_base_url
 
 __all__ = ["CONTENT_KINDS", "ZoomConfig"]
 
-CONTENT_KINDS = ("chat", "polls", "qa", "summary", "surveys", "transcripts", "closed_captions")
-
 Content = Literal["chat", "polls", "qa", "summary", "surveys", "transcripts", "closed_captions"]
+
+CONTENT_KINDS: tuple[Content, ...] = (
+    "chat",
+    "polls",
+    "qa",
+    "summary",
+    "surveys",
+    "transcripts",
+    "closed_captions",
+)
 
 
 class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -129,7 +129,9 @@ def _run(client: ZoomClient, lookup: Lookup, params: dict[str, Any], directory: 
             return outcome
         try:
             token = guard.next(
-                body.next_page_token, body.total_records, body.page_size or PAGE_SIZE
+                getattr(body, "next_page_token", ""),
+                getattr(body, "total_records", None),
+                getattr(body, "page_size", None) or PAGE_SIZE,
             )
         except (TransientError, PayloadError) as exc:
             return _failed(outcome, _answer(exc.message, where))

@@ -117,6 +117,7 @@ class RequestReader:
             self._frame(self.head.headers)
         if self._chunks is not None:
             return self._request() if self._take_chunks() else None
+        assert self.declared is not None  # _frame sets chunks or a declared length
         self._body += self._buffer[: self.declared - len(self._body)]
         self._buffer.clear()
         return self._request() if len(self._body) == self.declared else None

@@ -125,7 +125,7 @@ def _hold(app: Any, on: bool, opts: dict[str, Any]) -> None:
 @_selectors
 @_who
 @click.pass_obj
-def place(app: Any, **opts: Any) -> None:
+def place(app: Any, /, **opts: Any) -> None:
     """Place a legal hold on every object of the selected units."""
     _hold(app, True, opts)
 
@@ -134,7 +134,7 @@ def place(app: Any, **opts: Any) -> None:
 @_selectors
 @_who
 @click.pass_obj
-def release(app: Any, **opts: Any) -> None:
+def release(app: Any, /, **opts: Any) -> None:
     """Release the legal hold of every object of the selected units."""
     _hold(app, False, opts)
 
@@ -145,7 +145,7 @@ def release(app: Any, **opts: Any) -> None:
 @click.option("--until", "until_text", default="", help="New retain-until date (ISO 8601, UTC).")
 @click.option("--days", type=float, default=None, help="Retain until this many days from now.")
 @click.pass_obj
-def extend(app: Any, until_text: str, days: float | None, **opts: Any) -> None:
+def extend(app: Any, /, until_text: str, days: float | None, **opts: Any) -> None:
     """Extend the retention of every object of the selected units (never shortens)."""
     until = _until(until_text, days)
     sink = _sink(app, opts["sink_name"])

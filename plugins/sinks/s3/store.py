@@ -74,7 +74,8 @@ class WriteJob:
         pending = [k for k in self.journal.pending() if k not in self.manifest.listed_since_hint]
         out = _Outcome(leftovers=self.plan.leftovers(pending))
         blobs = self.plan.blobs()
-        planned = self.b.each(self.plan.look_up, [*blobs, *self.records.values()])
+        objects: list[Planned | Record] = [*blobs, *self.records.values()]
+        planned = self.b.each(self.plan.look_up, objects)
         out.blobs, out.versions = planned[: len(blobs)], planned[len(blobs) :]
         self.plan.refuse_absent(out.blobs)  # before anything is written
         self.journal.add([o.key for o in out.covered if o.stored is None])
