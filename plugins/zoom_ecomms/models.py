@@ -42,7 +42,7 @@ from plugins.zoom_ecomms.wire.archive import (
     UrlValidationPayload,
     WebhookEnvelope,
 )
-from plugins.zoom_ecomms.wire.base import ZoomModel, decode, zoom_time
+from plugins.zoom_ecomms.wire.base import ZoomModel, decode, undecodable, zoom_time
 from plugins.zoom_ecomms.wire.content import (
     CustomSurvey,
     EditedSummary,
@@ -156,5 +156,6 @@ __all__ = [
     "ZoomError",
     "ZoomModel",
     "decode",
+    "undecodable",
     "zoom_time",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from core.protocols import SpooledFile
 from core.records import ChatRecord
 
@@ -10,6 +12,8 @@ from .chat_items import ChatLog
 from .chat_json import parse_json_chat
 from .chat_txt import parse_txt_chat
 from .conversation import build_conversation
+from .fallback import fallback_record
+from .guard import try_value
 from .media import file_label
 from .meeting import MeetingContext, artifact_of
 from .values import read_bytes
@@ -22,16 +26,28 @@ def _home(ctx: MeetingContext) -> str:
     return "breakout_room" if ctx.is_breakout else "meeting"
 
 
-def _items(ctx: MeetingContext, files: list[SpooledFile], is_json: bool) -> ChatLog:
-    items = ChatLog()
+def _parse(ctx: MeetingContext, spooled: SpooledFile, is_json: bool) -> ChatLog:
+    label = f"chat file {spooled.file_id}"
+    data = read_bytes(spooled.path, label)
+    if is_json:
+        return parse_json_chat(data, label, ctx.start, _home(ctx))
+    return parse_txt_chat(data, label, ctx.start, ctx.roster)
+
+
+def _items(
+    ctx: MeetingContext, files: list[SpooledFile], is_json: bool, errors: list[str]
+) -> ChatLog | None:
+    """The chat log of ``files``; a file that does not parse is named in ``errors`` and
+    left out. ``None`` when no file parsed."""
+    items, parsed = ChatLog(), False
     for spooled in files:
-        label = f"chat file {spooled.file_id}"
-        data = read_bytes(spooled.path, label)
-        if is_json:
-            items.extend(parse_json_chat(data, label, ctx.start, _home(ctx)))
-        else:
-            items.extend(parse_txt_chat(data, label, ctx.start, ctx.roster))
-    return items
+        log = try_value(
+            errors, f"chat file {spooled.file_id}", partial(_parse, ctx, spooled, is_json), None
+        )
+        if log is not None:
+            items.extend(log)
+            parsed = True
+    return items if parsed else None
 
 
 def build_chat_record(
@@ -40,11 +56,22 @@ def build_chat_record(
     """The meeting's conversation; every chat file is kept as an artifact of the record.
 
     When both formats exist the JSON is parsed (it also holds deleted messages, reactions,
-    waiting-room and breakout-room chat); the ArchiveFile* attributes are those of the file
-    the conversation was built from (the first one).
+    waiting-room and breakout-room chat), the TXT only when no JSON file parses; the
+    ArchiveFile* attributes are those of the file the conversation was built from (the
+    first one). A file that does not parse is named in ``errors``; when none parses the
+    record has no threads.
     """
-    chosen = json_files or txt_files
-    threads, text = build_conversation(_items(ctx, chosen, bool(json_files)))
+    errors: list[str] = []
+    chosen, log = json_files, _items(ctx, json_files, True, errors)
+    if log is None and txt_files:
+        chosen, log = txt_files, _items(ctx, txt_files, False, errors)
+    artifacts = [artifact_of(f) for f in (*json_files, *txt_files)]
+    if log is None:
+        return fallback_record(
+            ctx, ChatRecord, ctx.record_id("chat"), f"Chat: {ctx.title}",
+            [*json_files, *txt_files], errors,
+        )  # fmt: skip
+    threads, text = build_conversation(log)
     roster = ctx.roster.copy()
     for thread in threads:
         for party in thread.participants:
@@ -57,7 +84,8 @@ def build_chat_record(
         title=f"Chat: {ctx.title}",
         text=text,
         participants=roster.parties(),
-        artifacts=[artifact_of(f) for f in (*json_files, *txt_files)],
+        artifacts=artifacts,
         attributes=attrs,
         threads=threads,
+        errors=errors,
     )

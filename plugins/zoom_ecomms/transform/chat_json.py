@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from core.records import Message, Party, SharedFile
+from plugins.zoom_ecomms.models import undecodable
 
 from .chat_items import FEEDBACK, LOCATIONS, RECEIVER_KINDS, ChatLog, route_for
 from .values import bad, hms_seconds, shifted
@@ -103,9 +104,11 @@ def _load(data: bytes, label: str) -> _RawChat:
             raise bad(label, "body", "neither JSON nor base64-wrapped JSON") from None
     try:
         return _decoder.decode(body)
-    except msgspec.DecodeError as exc:
+    except msgspec.ValidationError as exc:
         reason, _, path = str(exc).partition(" - at `")
         raise bad(label, path.rstrip("`") or "body", reason) from None
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise bad(label, "body", undecodable(exc, body)) from None
 
 
 class _Parser:

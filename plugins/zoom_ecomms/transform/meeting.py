@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.protocols import Unit
 from core.records import Artifact, MeetingRecord, Party, Record, record_id
 
 from .attributes import meeting_attributes, optional_archiving_attributes
+from .guard import try_value
 from .participants import Roster, roster_from_payloads
-from .values import as_datetime, as_str, bad
+from .values import as_datetime, as_str
 
 __all__ = ["MeetingContext", "build_meeting_record", "meeting_context"]
 
 
 @dataclass
 class MeetingContext:
-    """What every record of one meeting shares: ids, times, attributes and participants."""
+    """What every record of one meeting shares: ids, times, attributes and participants.
+
+    ``errors`` names what of the meeting and participant payloads could not be read.
+    """
 
     source: str
     uuid: str
@@ -32,6 +36,7 @@ class MeetingContext:
     attributes: dict[str, Any]
     roster: Roster
     artifacts: list[Artifact] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     def record_id(self, *parts: str) -> str:
         """The deterministic id of one of this meeting's records."""
@@ -58,23 +63,53 @@ class MeetingContext:
         return record_type(**values)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def meeting_context(unit: Unit) -> MeetingContext:
-    """Read the unit's meeting payload into the context its records share."""
+    """Read the unit's meeting payload into the context its records share.
+
+    Never raises: what cannot be read is left out and named in ``errors`` (they go on the
+    MeetingRecord). Without a readable meeting payload the source's bookkeeping of the
+    listed meeting (``unit.meta["meeting"]``) stands in; without any start time the records
+    are dated at the Unix epoch, so the unit is still archived and searchable by its id.
+    """
+    errors: list[str] = []
     meeting = unit.payloads.get("meeting")
-    where = f"zoom unit {unit.key}"
     if not isinstance(meeting, dict):
-        raise bad(where, "payloads.meeting", "missing or not an object")
-    uuid = as_str(meeting.get("uuid"), "payload meeting", "uuid") or unit.key
-    start = as_datetime(meeting.get("start_time"), "payload meeting", "start_time")
+        errors.append(f"zoom unit {unit.key}: payloads.meeting: missing or not an object")
+        listed = unit.meta.get("meeting")
+        meeting = dict(listed) if isinstance(listed, dict) else {}
+    where = "payload meeting"
+    uuid = try_value(errors, where, lambda: as_str(meeting.get("uuid"), where, "uuid"), "")
+    uuid = uuid or unit.key
+    start = try_value(
+        errors, where, lambda: as_datetime(meeting.get("start_time"), where, "start_time"), None
+    )
     occurred = start or unit.occurred_at
     if occurred is None:
-        raise bad("payload meeting", "start_time", "missing: the meeting has no start time")
-    attrs = meeting_attributes(meeting)
-    attrs.update(optional_archiving_attributes(unit.payloads.get("dashboard_participants")))
-    topic = as_str(meeting.get("topic"), "payload meeting", "topic").strip() or unit.title
+        errors.append(f"{where}: start_time: missing: the meeting has no start time")
+        occurred = _EPOCH
+    attrs = try_value(errors, where, lambda: meeting_attributes(meeting), {"MeetingUUID": uuid})
+    attrs.update(
+        try_value(
+            errors,
+            "payload dashboard_participants",
+            lambda: optional_archiving_attributes(unit.payloads.get("dashboard_participants")),
+            {},
+        )
+    )
+    topic = try_value(errors, where, lambda: as_str(meeting.get("topic"), where, "topic"), "")
+    topic = topic.strip() or unit.title
     is_external = attrs.get("MeetingMeetingType") == "external"
     kind = "External meeting" if is_external else "Meeting"
     host_id = attrs.get("MeetingHostId", "")
+    parent = try_value(
+        errors,
+        where,
+        lambda: as_str(meeting.get("parent_meeting_id"), where, "parent_meeting_id"),
+        "",
+    )
     return MeetingContext(
         source=unit.source,
         uuid=uuid,
@@ -84,12 +119,11 @@ def meeting_context(unit: Unit) -> MeetingContext:
         occurred_at=occurred,
         host_id=host_id,
         is_breakout=bool(attrs.get("MeetingIsBreakoutRoom")),
-        parent_uuid=as_str(
-            meeting.get("parent_meeting_id"), "payload meeting", "parent_meeting_id"
-        ),
+        parent_uuid=parent,
         attributes=attrs,
-        roster=roster_from_payloads(unit.payloads, host_id),
+        roster=roster_from_payloads(unit.payloads, host_id, errors),
         artifacts=[artifact_of(f) for f in unit.files],
+        errors=errors,
     )
 
 
@@ -128,4 +162,5 @@ def build_meeting_record(ctx: MeetingContext, unit: Unit) -> MeetingRecord:
         text="\n".join(lines),
         artifacts=list(ctx.artifacts),
         parent_id=parent,
+        errors=list(ctx.errors),
     )

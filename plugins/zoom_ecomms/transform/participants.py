@@ -8,10 +8,12 @@ then display name; the merged party keeps the earliest join and the latest leave
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from core.records import Party
 
+from .guard import try_value
 from .values import as_datetime, as_str, bad, payload_list
 
 __all__ = ["Roster", "roster_from_payloads"]
@@ -129,16 +131,29 @@ def _host(payloads: dict[str, Any], host_id: str) -> Party | None:
     return Party(id=host_id, role="host") if host_id else None
 
 
-def roster_from_payloads(payloads: dict[str, Any], host_id: str) -> Roster:
-    """Merge the host and every participant payload of a unit into one roster."""
+def _items(payloads: dict[str, Any], payload: str, errors: list[str]) -> list[Any]:
+    where = f"payload {payload}"
+    return try_value(errors, where, lambda: payload_list(payloads.get(payload), where), [])
+
+
+def roster_from_payloads(payloads: dict[str, Any], host_id: str, errors: list[str]) -> Roster:
+    """Merge the host and every participant payload of a unit into one roster.
+
+    A payload or person that cannot be read is left out, its error line added to ``errors``;
+    everyone else is still merged.
+    """
     roster = Roster()
-    host = _host(payloads, host_id)
+    host = try_value(errors, "payload host", lambda: _host(payloads, host_id), None)
     if host is not None:
         roster.add(host)
     for payload, name_key, email_key, role in _SOURCES:
-        where = f"payload {payload}"
-        for index, item in enumerate(payload_list(payloads.get(payload), where)):
-            party = _party(item, f"{where}[{index}]", name_key, email_key, role)
+        for index, item in enumerate(_items(payloads, payload, errors)):
+            where = f"payload {payload}[{index}]"
+            party = try_value(
+                errors, where, partial(_party, item, where, name_key, email_key, role), None
+            )
+            if party is None:
+                continue
             if host_id and party.id == host_id:
                 party.role = "host"
             if party.name or party.email or party.id:

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ClassVar, Literal
+from functools import partial
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
-from core.protocols import Context, Unit
-from core.records import AttributeSpec, Record
+from core.protocols import Context, SpooledFile, Unit
+from core.records import (
+    AttributeSpec,
+    CaptionsRecord,
+    ChatRecord,
+    MediaRecord,
+    MeetingRecord,
+    PollRecord,
+    QARecord,
+    Record,
+    SummaryRecord,
+    SurveyRecord,
+    TranscriptRecord,
+)
 
 from .attributes import ATTRIBUTES
 from .chat import build_chat_record
-from .media import build_media_record, file_kind
-from .meeting import build_meeting_record, meeting_context
+from .fallback import fallback_record
+from .guard import attempt
+from .media import build_media_record, file_kind, file_label
+from .meeting import MeetingContext, build_meeting_record, meeting_context
 from .parts_view import with_payloads
 from .polls import build_poll_record
 from .qa import build_qa_record
@@ -41,42 +56,86 @@ def _gc_paused() -> Iterator[None]:
 
 def build_records(unit: Unit) -> list[Record]:
     """Every record of a Zoom unit: meeting, media, chat, transcripts, captions, polls, Q&A,
-    survey and summary. Raises PayloadError (nothing returned) when any part is malformed.
+    survey and summary. Never raises for what the unit holds: a part that cannot be read
+    still yields its record, without parsed content and with ``errors`` naming the part.
     """
     with _gc_paused():
         return _build(with_payloads(unit))
 
 
+def _file_records(ctx: MeetingContext, by_kind: dict[str, list[SpooledFile]]) -> list[Record]:
+    records: list[Record] = []
+    for spooled in by_kind.get("media", []):
+        label = f"{file_label(spooled)}"
+        records.append(attempt(
+            label,
+            partial(build_media_record, ctx, spooled),
+            partial(fallback_record, ctx, MediaRecord, ctx.record_id("media", spooled.file_id),
+                    f"File of {ctx.title}", [spooled]),
+        ))  # fmt: skip
+    json_files, txt_files = by_kind.get("chat_json", []), by_kind.get("chat_txt", [])
+    if json_files or txt_files:
+        chat_files = [*json_files, *txt_files]
+        records.append(attempt(
+            "chat files " + ", ".join(f.file_id for f in chat_files),
+            partial(build_chat_record, ctx, json_files, txt_files),
+            partial(fallback_record, ctx, ChatRecord, ctx.record_id("chat"),
+                    f"Chat: {ctx.title}", chat_files),
+        ))  # fmt: skip
+    for kind, record_type, noun in _TIMED:
+        for spooled in by_kind.get(kind, []):
+            records.append(attempt(
+                f"{kind} file {spooled.file_id}",
+                partial(build_timed_text_record, ctx, spooled, kind),
+                partial(fallback_record, ctx, record_type, ctx.record_id(kind, spooled.file_id),
+                        f"{noun}: {ctx.title}", [spooled]),
+            ))  # fmt: skip
+    return records
+
+
+def _payload_records(ctx: MeetingContext, payloads: dict[str, Any]) -> list[Record]:
+    records: list[Record] = []
+    for names, build, record_type, part, noun in _PAYLOAD_RECORDS:
+        bodies = [payloads.get(name) for name in names]
+        if all(body is None for body in bodies):
+            continue
+        records.append(attempt(
+            "payload " + " / ".join(names),
+            partial(build, ctx, *bodies),
+            partial(fallback_record, ctx, record_type, ctx.record_id(part),
+                    f"{noun}: {ctx.title}", []),
+        ))  # fmt: skip
+    return records
+
+
 def _build(unit: Unit) -> list[Record]:
     ctx = meeting_context(unit)
-    records: list[Record] = [build_meeting_record(ctx, unit)]
-    by_kind: dict[str, list] = {}
+    meeting = attempt(
+        f"zoom unit {unit.key}",
+        partial(build_meeting_record, ctx, unit),
+        partial(fallback_record, ctx, MeetingRecord, ctx.meeting_id, ctx.title, unit.files),
+    )
+    by_kind: dict[str, list[SpooledFile]] = {}
     for spooled in unit.files:
         if spooled.role == "file":  # response parts and attachments make no record of their own
             by_kind.setdefault(file_kind(spooled), []).append(spooled)
-    records.extend(build_media_record(ctx, f) for f in by_kind.get("media", []))
-    if by_kind.get("chat_json") or by_kind.get("chat_txt"):
-        records.append(
-            build_chat_record(ctx, by_kind.get("chat_json", []), by_kind.get("chat_txt", []))
-        )
-    for kind in ("transcript", "captions"):
-        records.extend(build_timed_text_record(ctx, f, kind) for f in by_kind.get(kind, []))
-    payloads = unit.payloads
-    if payloads.get("poll_results") is not None or payloads.get("poll_definitions") is not None:
-        records.append(
-            build_poll_record(ctx, payloads.get("poll_definitions"), payloads.get("poll_results"))
-        )
-    if payloads.get("qa") is not None:
-        records.append(build_qa_record(ctx, payloads["qa"]))
-    if payloads.get("survey_report") is not None or payloads.get("survey_definition") is not None:
-        records.append(
-            build_survey_record(
-                ctx, payloads.get("survey_definition"), payloads.get("survey_report")
-            )
-        )
-    if payloads.get("summary") is not None:
-        records.append(build_summary_record(ctx, payloads["summary"]))
-    return records
+    return [meeting, *_file_records(ctx, by_kind), *_payload_records(ctx, unit.payloads)]
+
+
+_TIMED = (
+    ("transcript", TranscriptRecord, "Transcript"),
+    ("captions", CaptionsRecord, "Closed captions"),
+)
+
+_PAYLOAD_RECORDS: tuple[
+    tuple[tuple[str, ...], Callable[..., Record], type[Record], str, str], ...
+] = (
+    (("poll_definitions", "poll_results"), build_poll_record, PollRecord, "polls", "Polls"),
+    (("qa",), build_qa_record, QARecord, "qa", "Q&A"),
+    (("survey_definition", "survey_report"), build_survey_record, SurveyRecord, "survey", "Survey"),
+    (("summary",), build_summary_record, SummaryRecord, "summary", "Summary"),
+)
+"""(payloads, builder, record kind, id part, title noun) of each record built from payloads."""
 
 
 class ZoomTransformer:

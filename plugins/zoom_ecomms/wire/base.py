@@ -20,7 +20,7 @@ import msgspec
 
 from core.errors import PayloadError
 
-__all__ = ["ZoomModel", "decode", "zoom_time"]
+__all__ = ["ZoomModel", "decode", "undecodable", "zoom_time"]
 
 T = TypeVar("T")
 _SURROGATE = re.compile(  # a high surrogate escape not followed by a low one, or the reverse
@@ -45,13 +45,18 @@ def decode(model: type[T], raw: bytes, where: str) -> T:
         return msgspec.json.decode(raw, type=model, strict=False)
     except msgspec.ValidationError as exc:
         raise PayloadError(f"{where}: {exc}", where=where) from None
-    except msgspec.DecodeError as exc:
-        why = str(exc)
-        if _SURROGATE.search(raw):  # msgspec reports these as "Input data was truncated"
-            why += "; it holds a lone UTF-16 surrogate escape, which no text can store"
-        raise PayloadError(f"{where}: not valid JSON ({why})", where=where) from None
-    except RecursionError:
-        raise PayloadError(f"{where}: JSON nested too deeply to decode", where=where) from None
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise PayloadError(f"{where}: {undecodable(exc, raw)}", where=where) from None
+
+
+def undecodable(exc: msgspec.DecodeError | RecursionError, raw: bytes) -> str:
+    """Why ``raw`` is not JSON msgspec can decode, as the tail of an error line."""
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to decode"
+    why = str(exc)
+    if _SURROGATE.search(raw):  # msgspec reports these as "Input data was truncated"
+        why += "; it holds a lone UTF-16 surrogate escape, which no text can store"
+    return f"not valid JSON ({why})"
 
 
 def zoom_time(value: Any) -> datetime | None:
