@@ -10,10 +10,10 @@ imported from ``core`` (and, in its tests, from ``core.testing``)::
 
 The Protocols a component satisfies (``Source``, ``Transformer``, ``Sink`` and the
 capabilities ``SearchableSink``, ``VerifiableSink``, ``ArchiveSink``, ``WakeableSource``,
-``RefillableSource``), the values they exchange (``Unit``, ``SpooledFile``, ``Gap``,
-``Receipt``, ``Context``, ``Query``...), every record kind with ``record_id`` and the
-codecs, the error tree, ``hookimpl``, ``Secret`` and ``Settings``. The modules behind these
-names are the host's own; their other names may change.
+``RefillableSource``, ``ReconcilableSource``), the values they exchange (``Unit``,
+``SpooledFile``, ``Gap``, ``Receipt``, ``Context``, ``Query``...), every record kind with
+``record_id`` and the codecs, the error tree, ``hookimpl``, ``Secret`` and ``Settings``. The
+modules behind these names are the host's own; their other names may change.
 """
 
 # No ``from __future__ import annotations`` here: this module annotates nothing, and the
@@ -49,9 +49,11 @@ from core.protocols import (
     Failure,
     Finding,
     Gap,
+    InventoryItem,
     Known,
     Query,
     Receipt,
+    ReconcilableSource,
     RefillableSource,
     SearchableSink,
     SearchResults,
@@ -121,6 +123,7 @@ __all__ = [
     "Gap",
     "Hit",
     "IntegrityError",
+    "InventoryItem",
     "Known",
     "MediaRecord",
     "MeetingRecord",
@@ -135,6 +138,7 @@ __all__ = [
     "QueryError",
     "RateLimited",
     "Receipt",
+    "ReconcilableSource",
     "Record",
     "RecordRejected",
     "RefillableSource",

@@ -21,6 +21,7 @@ import msgspec
 
 from core.app import App
 from core.cli_admin import attributes, audit, dlq, plugins_command, status
+from core.cli_completeness import completeness
 from core.cli_records import search, show
 from core.config import find_config, load_settings
 from core.errors import ConfigError, EcommsError, QueryError
@@ -98,6 +99,7 @@ def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
     log.info("pass finished: %s", json.dumps(summary))
 
 
+audit.add_command(completeness)
 for command in (status, dlq, audit, plugins_command, attributes, search, show):
     cli.add_command(command)
 

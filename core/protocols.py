@@ -30,9 +30,11 @@ __all__ = [
     "Failure",
     "Finding",
     "Gap",
+    "InventoryItem",
     "Known",
     "Query",
     "Receipt",
+    "ReconcilableSource",
     "RefillableSource",
     "SearchResults",
     "SearchableSink",
@@ -351,6 +353,35 @@ class RefillableSource(Source, Protocol):
         ``unit`` was rebuilt from the archive (its parts are references, ``path == ""``).
         Return it with the new parts added (spooled, verified), the filled gaps removed and the
         others updated; unchanged when nothing could be filled. Never fetches parts it has.
+        """
+
+
+class InventoryItem(msgspec.Struct, kw_only=True, frozen=True):
+    """One thing a source lists for a period: a unit (``file_id == ""``) or one of its files.
+
+    ``status`` is the item's state at the source: ``completed``, ``processing`` (not ready
+    yet) or ``failed`` (the source itself failed to produce it). ``selected`` is False for a
+    file the configuration does not capture (e.g. video with ``media = "audio"``).
+    ``label`` names it for people (``MP4 file``, a meeting topic).
+    """
+
+    key: str
+    file_id: str = ""
+    status: str = "completed"
+    selected: bool = True
+    label: str = ""
+
+
+@runtime_checkable
+class ReconcilableSource(Source, Protocol):
+    """A source that can list its past, so ``ecomms audit completeness`` can reconcile it."""
+
+    def inventory(self, start: datetime | None, end: datetime | None) -> Iterator[InventoryItem]:
+        """Every unit and file the source holds for ``[start, end]``, as it lists them now.
+
+        ``None`` bounds mean as far back as the source can list, and now. Makes no change at
+        the source; a unit whose listing cannot be read is yielded as a unit item (its key)
+        so its fate is still looked up.
         """
 
 

@@ -162,9 +162,14 @@ def resolve_groups(client: ZoomClient, wanted: Sequence[str]) -> list[str]:
 
 
 def list_window(
-    client: ZoomClient, start: datetime, end: datetime, group_ids: Sequence[str] = ()
+    client: ZoomClient,
+    start: datetime,
+    end: datetime,
+    group_ids: Sequence[str] = (),
+    date_type: str = "archive_complete_time",
 ) -> tuple[list[Listed], datetime]:
-    """Every meeting whose archive completed in ``[start, end]``, and the (clamped) end."""
+    """Every meeting whose archive completed in ``[start, end]`` (with ``date_type``
+    ``meeting_start_time``: that started then), and the (clamped) end."""
     chunks = [
         list(group_ids[i : i + MAX_GROUPS_PER_CALL])
         for i in range(0, len(group_ids), MAX_GROUPS_PER_CALL)
@@ -172,18 +177,18 @@ def list_window(
     found: dict[str, Listed] = {}
     clamped = end
     for chunk in chunks:
-        listed, clamped = _list_restarting(client, start, end, chunk)
+        listed, clamped = _list_restarting(client, start, end, chunk, date_type)
         for item in listed:
             found.setdefault(item.key, item)
     return list(found.values()), clamped
 
 
 def _list_restarting(
-    client: ZoomClient, start: datetime, end: datetime, group_ids: list[str]
+    client: ZoomClient, start: datetime, end: datetime, group_ids: list[str], date_type: str
 ) -> tuple[list[Listed], datetime]:
     for _ in range(MAX_WINDOW_RESTARTS):
         try:
-            return _list_once(client, start, end, group_ids)
+            return _list_once(client, start, end, group_ids, date_type)
         except _PageTokenExpired:
             continue
     raise TransientError(
@@ -193,13 +198,13 @@ def _list_restarting(
 
 
 def _list_once(
-    client: ZoomClient, start: datetime, end: datetime, group_ids: list[str]
+    client: ZoomClient, start: datetime, end: datetime, group_ids: list[str], date_type: str
 ) -> tuple[list[Listed], datetime]:
     params: dict[str, object] = {
         "from": format_time(start),
         "to": format_time(end),
         "page_size": client.config.page_size,
-        "query_date_type": "archive_complete_time",
+        "query_date_type": date_type,
     }
     if group_ids:
         params["group_ids"] = ",".join(group_ids)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from core.errors import ConfigError, PayloadError
-from core.protocols import Context, Finding, Known, Receipt, Unit
+from core.protocols import Context, Finding, InventoryItem, Known, Receipt, Unit
 from core.records import AttributeSpec
 from plugins.zoom_ecomms.acknowledge import acknowledge_unit
 from plugins.zoom_ecomms.auth import S2SAuth, token_provider
@@ -24,6 +24,7 @@ from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.download import Downloader
 from plugins.zoom_ecomms.listing import Listed, list_window, resolve_groups, windows
 from plugins.zoom_ecomms.models import zoom_time
+from plugins.zoom_ecomms.reconcile import inventory
 from plugins.zoom_ecomms.refill import Refiller
 from plugins.zoom_ecomms.selection import readiness
 from plugins.zoom_ecomms.webhook import WebhookReceiver
@@ -46,8 +47,9 @@ class ZoomSource:
     """Captures a Zoom account's meeting and webinar archives, one Unit per instance.
 
     Also a ``RefillableSource`` (:meth:`refill` retries failed optional lookups and chat
-    attachments) and a ``WakeableSource`` (with ``webhook_port``, :meth:`wait_for_work`
-    returns early when Zoom signals ``recording.archive_files_completed``).
+    attachments), a ``ReconcilableSource`` (:meth:`inventory` lists a period for
+    ``ecomms audit completeness``) and a ``WakeableSource`` (with ``webhook_port``,
+    :meth:`wait_for_work` returns early when Zoom signals ``recording.archive_files_completed``).
     :meth:`interrupt` may be called from any thread (a signal handler) to end the transfers
     in flight: ``pull`` then raises ``Interrupted`` and yields nothing half-captured.
     """
@@ -182,6 +184,13 @@ class ZoomSource:
             raise PayloadError(f"meeting {unit.key} is no longer listed by Zoom around its time")
         now = datetime.now(UTC)
         return self.capturer.capture(item, unit.checkpoint, _window(unit) or (now, now))
+
+    def inventory(self, start: datetime | None, end: datetime | None) -> Iterator[InventoryItem]:
+        """Every meeting and file Zoom lists for the period (``ReconcilableSource``); by
+        default from ``capture_from`` (else Zoom's retention) to now."""
+        now = datetime.now(UTC)
+        first = start or self.config.capture_from or now - RETENTION
+        return inventory(self.client, self.config, self._groups(), first, min(end or now, now))
 
     def refill(self, unit: Unit) -> Unit:
         """Retry the unit's retryable gaps (see :mod:`plugins.zoom_ecomms.refill`)."""
