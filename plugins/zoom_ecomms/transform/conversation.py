@@ -8,6 +8,8 @@ type in order of their first message).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.records import Message, Party, Thread
 
 from .chat_items import ChatLog
@@ -106,7 +108,7 @@ def _build(log: ChatLog) -> _Builder:
     builder = _Builder()
     builder.index = {m.id: m for m in reversed(log.messages)}  # the first of an id wins
     place, public = builder.place, builder.public.messages
-    pairs = zip(log.messages, log.routes, strict=True)
+    pairs: Iterable[tuple[Message, str]] = zip(log.messages, log.routes, strict=True)
     if log.seconds != sorted(log.seconds):  # send order: stable by elapsed time
         order = sorted(range(len(log.seconds)), key=log.seconds.__getitem__)
         pairs = ((log.messages[i], log.routes[i]) for i in order)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import Any, TypeVar
 
 from core.protocols import SpooledFile
 from core.records import Record
@@ -30,9 +30,9 @@ def fallback_record(
     attrs = dict(ctx.attributes)
     if files:
         meta = files[0].meta or {}
-        attrs.update(try_value([], "", lambda: file_attributes(meta, ""), {}))
+        attrs.update(try_value([], "", lambda: file_attributes(meta, ""), dict[str, Any]()))
     lines = [title, *(f"File: {f.name or f.file_id} ({f.media_type})" for f in files)]
-    return cast(R, ctx.base(
+    return ctx.base(
         record_type,
         rid,
         title=title,
@@ -40,4 +40,4 @@ def fallback_record(
         artifacts=[artifact_of(f) for f in files],
         attributes=attrs,
         errors=list(errors),
-    ))  # fmt: skip
+    )

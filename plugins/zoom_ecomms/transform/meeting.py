@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.protocols import Unit
 from core.records import Artifact, MeetingRecord, Party, Record, record_id
@@ -15,6 +15,8 @@ from .participants import Roster, roster_from_payloads
 from .values import as_datetime, as_str
 
 __all__ = ["MeetingContext", "build_meeting_record", "meeting_context"]
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass
@@ -47,7 +49,7 @@ class MeetingContext:
         """The id of this meeting's MeetingRecord (every other record's ``parent_id``)."""
         return self.record_id("meeting")
 
-    def base(self, record_type: type[Record], rid: str, **fields: Any) -> Record:
+    def base(self, record_type: type[R], rid: str, **fields: Any) -> R:
         """A record of this meeting with the shared fields filled in; ``fields`` override."""
         values: dict[str, Any] = {
             "id": rid,
@@ -90,15 +92,16 @@ def meeting_context(unit: Unit) -> MeetingContext:
     if occurred is None:
         errors.append(f"{where}: start_time: missing: the meeting has no start time")
         occurred = _EPOCH
-    attrs = try_value(errors, where, lambda: meeting_attributes(meeting), {"MeetingUUID": uuid})
-    attrs.update(
-        try_value(
-            errors,
-            "payload dashboard_participants",
-            lambda: optional_archiving_attributes(unit.payloads.get("dashboard_participants")),
-            {},
-        )
+    only_uuid: dict[str, Any] = {"MeetingUUID": uuid}
+    attrs = try_value(errors, where, lambda: meeting_attributes(meeting), only_uuid)
+    dashboard = unit.payloads.get("dashboard_participants")
+    optional = try_value(
+        errors,
+        "payload dashboard_participants",
+        lambda: optional_archiving_attributes(dashboard),
+        dict[str, Any](),
     )
+    attrs.update(optional)
     topic = try_value(errors, where, lambda: as_str(meeting.get("topic"), where, "topic"), "")
     topic = topic.strip() or unit.title
     is_external = attrs.get("MeetingMeetingType") == "external"

@@ -39,7 +39,9 @@ def build_timed_text_record(
         roster.add(Party(name=speaker))
     attrs = dict(ctx.attributes)
     attrs.update(file_attributes(spooled.meta or {}, file_label(spooled)))
-    record_type = TranscriptRecord if kind == "transcript" else CaptionsRecord
+    record_type: type[TranscriptRecord | CaptionsRecord] = (
+        TranscriptRecord if kind == "transcript" else CaptionsRecord
+    )
     noun = "Transcript" if kind == "transcript" else "Closed captions"
     return ctx.base(
         record_type,
