@@ -28,7 +28,7 @@ __all__ = ["completeness", "render_text", "write_artifact"]
 _MARKS = {"unaccounted": "UNACCOUNTED"}
 
 
-class _Time(click.ParamType):
+class _Time(click.ParamType):  # type: ignore[type-arg]
     """An ISO date or time, UTC unless it says otherwise; ``end``: a date is all of it."""
 
     name = "time"

@@ -106,7 +106,7 @@ class Report(msgspec.Struct, kw_only=True):
 
     def to_builtins(self) -> dict[str, Any]:
         """The report as JSON-able data, with the counts per source and the verdict."""
-        data = msgspec.to_builtins(self)
+        data: dict[str, Any] = msgspec.to_builtins(self)
         for source, built in zip(self.sources, data["sources"], strict=True):
             built["counts"] = source.counts()
         data["unaccounted"] = len(self.unaccounted())
@@ -182,35 +182,46 @@ class Custody:
         return None
 
 
-def _fate(item: InventoryItem, custody: Custody) -> Entry:
-    base = {"key": item.key, "file_id": item.file_id, "label": item.label, "status": item.status}
+def _entry(item: InventoryItem, custody: Custody) -> Entry:
+    fate, detail, seq = _fate(item, custody)
+    return Entry(
+        key=item.key,
+        file_id=item.file_id,
+        label=item.label,
+        status=item.status,
+        fate=fate,
+        ledger_seq=seq,
+        detail=detail,
+    )
+
+
+def _fate(item: InventoryItem, custody: Custody) -> tuple[str, str, int | None]:
+    """``(fate, detail, ledger seq)`` of one listed item."""
     if not item.selected:
-        return Entry(**base, fate="excluded", detail="not captured by the configuration")
+        return "excluded", "not captured by the configuration", None
     unit = custody.units.get(item.key)
     seq = custody.commit_of(item.key, item.file_id)
     if seq is not None and unit is not None:
-        return Entry(**base, fate="committed", ledger_seq=seq)
+        return "committed", "", seq
     if item.status == "processing":
-        return Entry(**base, fate="processing", detail="not ready at the source yet")
+        return "processing", "not ready at the source yet", None
     if item.status == "failed":
-        return Entry(**base, fate="failed_at_source", detail="the source reports it failed")
+        return "failed_at_source", "the source reports it failed", None
     if unit is None:
         why = f"ledger entry {seq} commits it but the state store has no such unit" if seq else ""
-        return Entry(**base, fate="unaccounted", detail=why or "never captured")
+        return "unaccounted", why or "never captured", None
     gap = next((g for g in unit.gaps if item.file_id and item.file_id in g.part), None)
     if gap is not None:
-        return Entry(**base, fate="gap", detail=gap.line())
+        return "gap", gap.line(), None
     if unit.status == "dead":
         dead_id, error = custody.dead.get(item.key, (0, unit.last_error))
-        return Entry(**base, fate="dead_lettered", detail=f"dead letter {dead_id}: {error}")
+        return "dead_lettered", f"dead letter {dead_id}: {error}", None
     if unit.status == "failed":
-        detail = f"attempt {unit.attempts} failed: {unit.last_error}"
-        return Entry(**base, fate="retrying", detail=detail)
+        return "retrying", f"attempt {unit.attempts} failed: {unit.last_error}", None
     if unit.status == "committed":
-        where = custody.commit_of(item.key, "")
-        why = f"not in the unit's last commit (ledger entry {where}): listed since"
-        return Entry(**base, fate="unaccounted", detail=why)
-    return Entry(**base, fate="unaccounted", detail=f"unit {unit.status}, never committed")
+        last = custody.commit_of(item.key, "")
+        return "unaccounted", f"new since its unit's last commit (ledger entry {last})", None
+    return "unaccounted", f"unit {unit.status}, never committed", None
 
 
 def _lookup_gaps(key: str, file_ids: list[str], custody: Custody) -> list[Entry]:
@@ -233,7 +244,7 @@ def reconcile(db: sqlite3.Connection, source: str, items: Iterable[InventoryItem
     custody = Custody(db, source, by_unit)
     entries = []
     for key, listed in by_unit.items():
-        entries += [_fate(item, custody) for item in listed]
+        entries += [_entry(item, custody) for item in listed]
         entries += _lookup_gaps(key, [i.file_id for i in listed if i.file_id], custody)
     return SourceReport(source=source, entries=entries)
 
