@@ -26,6 +26,8 @@ from core.components import (
 )
 from core.config import Settings, find_config, load_settings
 from core.errors import ConfigError, EcommsError, TransientError
+from core.metrics import Metrics
+from core.metrics.run import serving
 from core.pipeline import PassReport, Pipeline, Progress
 from core.plugins import Host
 from core.protocols import Finding
@@ -50,6 +52,7 @@ class App:
         self._sinks: dict[str, Any] | None = None
         self._search_sinks: dict[str, Any] | None = None
         self._state: State | None = None
+        self._metrics: Metrics | None = None
 
     @property
     def settings(self) -> Settings:
@@ -65,11 +68,18 @@ class App:
         return self.settings
 
     @property
+    def metrics(self) -> Metrics:
+        """The metrics of this invocation (served only by a run with ``[metrics]`` enabled)."""
+        if self._metrics is None:
+            self._metrics = Metrics(spool_dir=self.settings.state_dir / "spool")
+        return self._metrics
+
+    @property
     def components(self) -> Components:
         """Every enabled component, built."""
         if self._components is None:
             validate_components(self.settings, self.host)  # every key error before any secret
-            self._components = build_components(self.settings, self.host)
+            self._components = build_components(self.settings, self.host, self.metrics)
         return self._components
 
     @property
@@ -143,7 +153,7 @@ class App:
             for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
-            with self.state.run_lock():
+            with self.state.run_lock(), serving(self.settings, self.host, self.metrics):
                 self.host.before_run(
                     self.settings, list(self.components.sources), list(self.components.sinks)
                 )
@@ -188,10 +198,10 @@ class App:
                     return not stop.is_set()
         return False
 
-    @staticmethod
-    def _pass(pipeline: Pipeline, only: Sequence[str], once: bool) -> PassReport:
+    def _pass(self, pipeline: Pipeline, only: Sequence[str], once: bool) -> PassReport:
         try:
-            return pipeline.run_pass(only)
+            with self.metrics.timed_pass():
+                return pipeline.run_pass(only)
         except TransientError as exc:
             if once:
                 raise

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from core.config import ComponentSection, Settings, convert_component
 from core.errors import ConfigError
 from core.host import Host
+from core.metrics.families import Meter, Metrics
 from core.protocols import Context, SearchableSink, Sink, Source, Transformer
 from core.records import AttributeSpec
 
@@ -90,7 +91,13 @@ def handles(transformer: Any, platform: str) -> bool:
     )
 
 
-def _context(settings: Settings, name: str, category: str, attrs: list[AttributeSpec]) -> Context:
+def _context(
+    settings: Settings,
+    name: str,
+    category: str,
+    attrs: list[AttributeSpec],
+    metrics: Metrics | None = None,
+) -> Context:
     spool = settings.state_dir / "spool" / category / name
     spool.mkdir(parents=True, exist_ok=True)
     return Context(
@@ -99,6 +106,7 @@ def _context(settings: Settings, name: str, category: str, attrs: list[Attribute
         spool_dir=spool,
         attributes=attrs,
         config_dir=settings.base_dir,
+        meter=metrics.meter(name) if metrics is not None else Meter.off(name),
     )
 
 
@@ -169,30 +177,37 @@ def validate_components(settings: Settings, host: Host) -> Plan:
 
 
 def _build(
-    settings: Settings, plan: Plan, section: ComponentSection, cls: type[Any], config: Any
+    settings: Settings,
+    plan: Plan,
+    section: ComponentSection,
+    cls: type[Any],
+    config: Any,
+    metrics: Metrics | None = None,
 ) -> Any:
-    context = _context(settings, section.name, section.category, plan.attributes)
+    context = _context(settings, section.name, section.category, plan.attributes, metrics)
     return cls(config, context)
 
 
-def build_components(settings: Settings, host: Host) -> Components:
+def build_components(settings: Settings, host: Host, metrics: Metrics | None = None) -> Components:
     """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems.
 
     Every secret of every enabled section is read here: a missing variable is an error.
     When building one component fails, those already built are closed before the error
-    propagates.
+    propagates. Each component's ``Context.meter`` counts into ``metrics`` when given.
     """
     plan = plan_components(settings, host)
     configs = {id(s): convert_component(cls.Config, s) for s, cls in plan.sections()}
     built = Components(attributes=plan.attributes)
     try:
         for section, cls in plan.sources:
-            built.sources[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+            config = configs[id(section)]
+            built.sources[section.name] = _build(settings, plan, section, cls, config, metrics)
         for section, cls in plan.transformers:
             target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
-            target.append(_build(settings, plan, section, cls, configs[id(section)]))
+            target.append(_build(settings, plan, section, cls, configs[id(section)], metrics))
         for section, cls in plan.sinks:
-            built.sinks[section.name] = _build(settings, plan, section, cls, configs[id(section)])
+            config = configs[id(section)]
+            built.sinks[section.name] = _build(settings, plan, section, cls, config, metrics)
     except BaseException:
         built.close()
         raise

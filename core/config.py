@@ -17,7 +17,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -28,6 +28,7 @@ __all__ = [
     "CATEGORIES",
     "ComponentSection",
     "HostSettings",
+    "MetricsSettings",
     "Secret",
     "SecretRef",
     "Settings",
@@ -57,6 +58,19 @@ class HostSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     log_level: str = "INFO"
 
 
+class MetricsSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The ``[metrics]`` section (docs/operations.md).
+
+    With ``enabled``, ``ecomms run`` serves ``/metrics``, ``/healthz`` and ``/readyz`` on
+    ``address`` (``HOST:PORT``); ``/readyz`` fails when no pass succeeded within the last
+    ``ready_intervals`` poll intervals or a sink's last write failed.
+    """
+
+    enabled: bool = False
+    address: str = "127.0.0.1:9464"
+    ready_intervals: Annotated[int, msgspec.Meta(ge=1)] = 3
+
+
 class ComponentSection(msgspec.Struct, kw_only=True):
     """One ``[CATEGORY.NAME]`` table: instance name, plugin component name, options.
 
@@ -81,6 +95,7 @@ class Settings(msgspec.Struct, kw_only=True):
 
     base_dir: Path
     host: HostSettings = msgspec.field(default_factory=HostSettings)
+    metrics: MetricsSettings = msgspec.field(default_factory=MetricsSettings)
     sources: list[ComponentSection] = msgspec.field(default_factory=list)
     transformers: list[ComponentSection] = msgspec.field(default_factory=list)
     sinks: list[ComponentSection] = msgspec.field(default_factory=list)
@@ -126,12 +141,13 @@ def settings_from_dict(
     """Validate an already parsed config table (after applying ``env`` overrides)."""
     raw = _apply_overrides(raw, env)
     for key in raw:
-        if key not in ("ecomms", *CATEGORIES):
+        if key not in ("ecomms", "metrics", *CATEGORIES):
             raise ConfigError(
-                f"{key}: unknown section (expected ecomms, sources, transformers, sinks)"
+                f"{key}: unknown section (expected ecomms, metrics, sources, transformers, sinks)"
             )
     host = _convert(raw.get("ecomms", {}), HostSettings, "ecomms")
-    settings = Settings(base_dir=base_dir, host=host, path=path)
+    metrics = _convert(raw.get("metrics", {}), MetricsSettings, "metrics")
+    settings = Settings(base_dir=base_dir, host=host, metrics=metrics, path=path)
     for category in CATEGORIES:
         table = raw.get(category, {})
         if not isinstance(table, dict):

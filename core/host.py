@@ -199,6 +199,12 @@ class Host:
         """Announce a failed unit; plugin failures are logged and ignored."""
         self._observe("ecomms_on_error", unit=unit, error=error, dead_lettered=dead_lettered)
 
+    def add_observer(self, observer: object, name: str) -> None:
+        """Register a host-side observer of the lifecycle hooks (e.g. the run's metrics)."""
+        self._pm.register(observer, name=name)
+        self.plugins[name] = PluginInfo(name=name, distribution="ecomms", version="")
+        self._observers = {hook: self._per_plugin(hook) for hook in OBSERVER_HOOKS}
+
     def _observe(self, hook_name: str, **kwargs: Any) -> None:
         for info, caller in self._observers[hook_name]:
             try:

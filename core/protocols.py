@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import msgspec
 
+from core.metrics.families import Meter
 from core.records import AttributeSpec, Record
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Gap",
     "InventoryItem",
     "Known",
+    "Meter",
     "Query",
     "Receipt",
     "ReconcilableSource",
@@ -200,7 +202,9 @@ class Context(msgspec.Struct, kw_only=True):
     ``attributes`` the searchable attributes declared by every enabled source and
     transformer (sinks build typed mappings from them); ``config_dir`` the directory of the
     config file, against which relative paths of the component's options are resolved
-    (:meth:`resolve_path`; the current directory for components built by hand).
+    (:meth:`resolve_path`; the current directory for components built by hand);
+    ``meter`` counts the component's API requests, 429s and rate-limit waits for the run's
+    metrics (:class:`core.metrics.Meter`; one counting nowhere when built outside a run).
     """
 
     name: str
@@ -208,6 +212,7 @@ class Context(msgspec.Struct, kw_only=True):
     spool_dir: Path
     attributes: list[AttributeSpec] = msgspec.field(default_factory=list)
     config_dir: Path = msgspec.field(default_factory=Path.cwd)
+    meter: Meter = msgspec.field(default_factory=Meter.off)
 
     def resolve_path(self, path: str | Path) -> Path:
         """``path`` as an absolute path: ``~`` expanded, relative ones under ``config_dir``."""

@@ -3,13 +3,19 @@
 # Creates .venv, installs ecomms with its test extra, the example third-party sink and the
 # Zoom simulator (with the demo command),
 # builds the OpenSearch test node (Java 17 + Maven) and the S3 test server (Versity S3
-# Gateway, with Go, into tools/bin once), and runs pytest.
+# Gateway, with Go, into tools/bin once), installs Prometheus (prometheus + promtool, for
+# the metrics tests), and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
     echo "installing Java 17 and Maven for the OpenSearch test node" >&2
     apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+    echo "installing Prometheus for the metrics tests" >&2
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
 python3 -m venv .venv

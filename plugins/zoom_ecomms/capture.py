@@ -93,6 +93,7 @@ class Capturer:
         unit.occurred_at = zoom_time(meeting.start_time)
         unit.title = meeting.topic
         unit.meta.update(meeting_meta(meeting, self.config))
+        unit.meta["completed_at"] = meeting.complete_time  # capture lag is measured from it
         return unit
 
     def stub(

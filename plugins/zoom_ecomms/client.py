@@ -27,6 +27,7 @@ from core.errors import (
     TerminalError,
     TransientError,
 )
+from core.protocols import Meter
 from plugins.zoom_ecomms.auth import S2SAuth, TokenProvider
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.hosts import unsafe_path
@@ -98,7 +99,8 @@ class ZoomClient:
 
     ``budgets(account_id, plan, label, share)`` gives the rate budget of a call (by default
     the process-wide one) and ``sleep`` waits between transient retries; tests pass ones that
-    run on a virtual clock.
+    run on a virtual clock. ``meter`` (the source's ``Context.meter``) counts every answer
+    by rate label and the time spent waiting for the budget.
     """
 
     def __init__(
@@ -108,9 +110,11 @@ class ZoomClient:
         *,
         budgets: Callable[[str, str, str, float], RateBudget] = budget_for,
         sleep: Callable[[float], None] = time.sleep,
+        meter: Meter | None = None,
     ) -> None:
         self.config = config
         self.provider = provider
+        self.meter = meter or Meter.off()
         self.watchdog = Watchdog()
         self._budgets = budgets
         self._sleep = sleep
@@ -163,7 +167,9 @@ class ZoomClient:
             self.watchdog.check(where)
             if budget.exhausted_for():
                 raise _daily_limit(where, label, budget.exhausted_for())
+            waiting = time.monotonic()
             budget.acquire()
+            self.meter.waited(label, time.monotonic() - waiting)
             try:
                 response, body = self._send(method, path, params, json, where)
             except TransientError as exc:
@@ -172,6 +178,7 @@ class ZoomClient:
                 failures += 1
                 self._give_up_or_wait(failures, limit, exc.message)
                 continue
+            self.meter.request(label, response.status_code)
             code, message = _error_of(body) if response.status_code >= 400 else (None, "")
             action = classify(response.status_code, code)
             if action is Action.OK:

@@ -69,7 +69,7 @@ class ZoomSource:
             config.client_secret,
             config.timeout_seconds,
         )
-        self.client = ZoomClient(config, self.provider)
+        self.client = ZoomClient(config, self.provider, meter=context.meter)
         downloader = Downloader(
             self.client.http, S2SAuth(self.provider), config, self.client.watchdog
         )

@@ -1,0 +1,30 @@
+"""Metrics for the length of one run: observer registered, endpoint served, then stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from core.config import Settings
+from core.health import Readiness
+from core.metrics.families import Metrics
+from core.metrics.observer import MetricsObserver
+from core.metrics.server import serve
+from core.plugins import Host
+
+__all__ = ["serving"]
+
+
+@contextmanager
+def serving(settings: Settings, host: Host, metrics: Metrics) -> Iterator[None]:
+    """With ``[metrics] enabled``: observe the lifecycle hooks and serve the endpoint meanwhile."""
+    if not settings.metrics.enabled:
+        yield
+        return
+    readiness = Readiness(metrics, settings.host.poll_interval, settings.metrics.ready_intervals)
+    server = serve(settings.metrics.address, metrics, readiness)
+    try:
+        host.add_observer(MetricsObserver(metrics), name="metrics")
+        yield
+    finally:
+        server.close()

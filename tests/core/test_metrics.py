@@ -1,0 +1,191 @@
+"""Metrics, health and readiness: the families a scrape shows and when a run is ready.
+
+Each test serves a real endpoint on a free loopback port and reads it over HTTP, parsed
+with prometheus_client's own parser, as Prometheus would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from core.errors import ConfigError, SinkUnavailable, TransientError
+from core.health import Readiness
+from core.metrics import Meter, Metrics, MetricsObserver
+from core.metrics.server import MetricsServer, parse_address, serve
+from core.plugins import build_host
+from core.protocols import Receipt, SpooledFile, Unit
+from tests.core.hosthelp import ecomms
+
+
+class Clock:
+    """A wall clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def metrics(tmp_path: Path) -> Metrics:
+    return Metrics(spool_dir=tmp_path / "spool")
+
+
+@pytest.fixture
+def endpoint(metrics: Metrics) -> Iterator[tuple[MetricsServer, Clock]]:
+    clock = Clock()
+    server = serve("127.0.0.1:0", metrics, Readiness(metrics, 60.0, 3, clock=clock))
+    yield server, clock
+    server.close()
+
+
+def scrape(server: MetricsServer) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of ``/metrics`` by (name, sorted labels)."""
+    body = httpx.get(f"http://{server.address}/metrics").text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+    }
+
+
+def _unit(key: str, completed: datetime | None = None) -> Unit:
+    files = [
+        SpooledFile(file_id="f1", path="", sha256="a" * 64, size=1000, media_type="video/mp4"),
+        SpooledFile(file_id="f2", path="", sha256="b" * 64, size=24, media_type="text/plain"),
+    ]
+    meta = {"completed_at": completed.isoformat()} if completed else {}
+    return Unit(source="zoom", platform="zoom", key=key, files=files, meta=meta)
+
+
+def test_committed_units_count_records_bytes_per_sink_and_lag(endpoint, metrics) -> None:
+    """A commit counts the unit, each sink's records, the bytes it keeps, and the lag."""
+    server, _ = endpoint
+    host = build_host({})
+    host.add_observer(MetricsObserver(metrics), name="metrics")
+    receipts = [
+        Receipt(sink="archive", record_ids=["r1", "r2", "r3"], artifacts=["a" * 64, "b" * 64]),
+        Receipt(sink="index", record_ids=["r1", "r2", "r3"]),
+    ]
+    done = datetime.now(UTC) - timedelta(seconds=90)
+    host.after_commit(_unit("m1", done), receipts)
+    host.after_commit(_unit("m2"), receipts[:1])
+    got = scrape(server)
+    assert got[("ecomms_units_committed_total", (("source", "zoom"),))] == 2
+    assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 6
+    assert got[("ecomms_records_written_total", (("sink", "index"),))] == 3
+    assert got[("ecomms_bytes_written_total", (("sink", "archive"),))] == 2048
+    assert got[("ecomms_bytes_written_total", (("sink", "index"),))] == 0
+    # only m1 says when it completed; its lag lands in the 120 s bucket, not the 60 s one
+    assert got[("ecomms_capture_lag_seconds_count", (("source", "zoom"),))] == 1
+    assert got[("ecomms_capture_lag_seconds_bucket", (("le", "60.0"), ("source", "zoom")))] == 0
+    assert got[("ecomms_capture_lag_seconds_bucket", (("le", "120.0"), ("source", "zoom")))] == 1
+
+
+def test_failures_count_by_source_and_cause(endpoint, metrics) -> None:
+    """Retried failures and dead letters are counted apart, labelled by the error's class."""
+    server, _ = endpoint
+    host = build_host({})
+    host.add_observer(MetricsObserver(metrics), name="metrics")
+    host.on_error(_unit("m1"), TransientError("HTTP 503"), dead_lettered=False)
+    host.on_error(_unit("m1"), TransientError("HTTP 503"), dead_lettered=False)
+    host.on_error(_unit("m2"), ValueError("bad"), dead_lettered=True)
+    host.on_error(None, TransientError("listing failed"), dead_lettered=False)
+    got = scrape(server)
+    failed = ("ecomms_units_failed_total", (("cause", "TransientError"), ("source", "zoom")))
+    assert got[failed] == 2
+    dead = ("ecomms_units_dead_lettered_total", (("cause", "ValueError"), ("source", "zoom")))
+    assert got[dead] == 1
+
+
+def test_meter_counts_requests_429s_and_waits(endpoint, metrics) -> None:
+    """A component's meter counts answers by rate label and status, 429s and wait seconds."""
+    server, _ = endpoint
+    meter = metrics.meter("zoom")
+    for code in (200, 200, 429, 200):
+        meter.request("heavy", code)
+    meter.request("light", 404)
+    meter.waited("heavy", 1.5)
+    meter.waited("heavy", 0.0)
+    Meter.off("zoom").request("heavy", 200)  # counts nowhere
+    got = scrape(server)
+    heavy, light = (("rate_label", "heavy"), ("source", "zoom")), (("rate_label", "light"),)
+    assert got[("ecomms_api_requests_total", (("code", "200"), *heavy))] == 3
+    assert got[("ecomms_api_rate_limited_total", heavy)] == 1
+    assert ("ecomms_api_rate_limited_total", (*light, ("source", "zoom"))) not in got
+    assert got[("ecomms_rate_limit_wait_seconds_total", heavy)] == 1.5
+
+
+def test_passes_spool_and_readiness(endpoint, metrics, tmp_path: Path) -> None:
+    """Not ready before a pass succeeds, ready after, stale after 3 poll intervals; a failed
+    pass counts as failed and leaves readiness to the last good one."""
+    server, clock = endpoint
+    url = f"http://{server.address}"
+    assert httpx.get(f"{url}/healthz").status_code == 200
+    first = httpx.get(f"{url}/readyz")
+    assert first.status_code == 503 and "no pass has succeeded yet" in first.text
+    with metrics.timed_pass():
+        (tmp_path / "spool" / "sources" / "zoom").mkdir(parents=True)
+        (tmp_path / "spool" / "sources" / "zoom" / "part").write_bytes(b"x" * 300)
+    clock.now = metrics.last_ok_at() or 0
+    assert httpx.get(f"{url}/readyz").status_code == 200
+    with pytest.raises(TransientError), metrics.timed_pass():
+        raise TransientError("listing failed")
+    got = scrape(server)
+    assert got[("ecomms_passes_total", (("outcome", "ok"),))] == 1
+    assert got[("ecomms_passes_total", (("outcome", "failed"),))] == 1
+    assert got[("ecomms_pass_duration_seconds_count", ())] == 2
+    assert got[("ecomms_spool_bytes", ())] == 300
+    assert got[("ecomms_last_successful_pass_timestamp_seconds", ())] == metrics.last_ok_at()
+    clock.now += 180  # 3 intervals of 60 s: still ready
+    assert httpx.get(f"{url}/readyz").status_code == 200
+    clock.now += 1
+    stale = httpx.get(f"{url}/readyz")
+    assert stale.status_code == 503 and "more than 3 poll intervals" in stale.text
+
+
+def test_a_sink_down_is_not_ready_until_it_confirms_a_write_again(endpoint, metrics) -> None:
+    """``/readyz`` names the sink whose last write failed; its next receipt clears it."""
+    server, clock = endpoint
+    url = f"http://{server.address}/readyz"
+    with metrics.timed_pass():
+        pass
+    clock.now = metrics.last_ok_at() or 0
+    metrics.failed(None, SinkUnavailable("sink search unavailable: refused", sink="search"), False)
+    down = httpx.get(url)
+    assert down.status_code == 503 and "sink search unreachable" in down.text
+    metrics.committed(_unit("m1"), [Receipt(sink="search", record_ids=["r1"])])
+    assert httpx.get(url).status_code == 200
+
+
+def test_unknown_paths_are_404(endpoint) -> None:
+    server, _ = endpoint
+    assert httpx.get(f"http://{server.address}/").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["9464", "localhost", "127.0.0.1:x", ":9464", "h:70000"])
+def test_a_malformed_address_is_a_config_error(address: str) -> None:
+    with pytest.raises(ConfigError, match=r"metrics\.address: expected HOST:PORT"):
+        parse_address(address)
+
+
+def test_ipv6_address() -> None:
+    assert parse_address("[::1]:9464") == ("::1", 9464)
+
+
+def test_metrics_section_rejects_unknown_keys_and_bad_values(tmp_path: Path) -> None:
+    """The ``[metrics]`` section is checked like every other: one line naming the key."""
+    (tmp_path / "ecomms.toml").write_text("[metrics]\nenabeld = true\n")
+    result = ecomms(tmp_path, "status")
+    assert result.returncode != 0 and "metrics.enabeld: unknown key" in result.stderr
+    (tmp_path / "ecomms.toml").write_text("[metrics]\nready_intervals = 0\n")
+    result = ecomms(tmp_path, "status")
+    assert result.returncode != 0 and "metrics.ready_intervals" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,159 @@
+"""A real Prometheus scrapes a real ``ecomms run`` capturing from the Zoom simulator.
+
+Debian's ``prometheus`` package (installed by scripts/test.sh) gives ``prometheus`` and
+``promtool``; the test starts Prometheus on loopback with a scrape config for the run's
+endpoint and asks its HTTP API (PromQL) whether the counters moved. Skipped, saying why,
+only when those programs are absent.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from ecomms_zoom_simulator import Simulator
+
+from tests.fixtures.cli import start_ecomms
+from tests.fixtures.zoom_simulator import zoom_source_toml
+
+PROMETHEUS, PROMTOOL = shutil.which("prometheus"), shutil.which("promtool")
+needs_prometheus = pytest.mark.skipif(
+    not (PROMETHEUS and PROMTOOL),
+    reason="prometheus and promtool are not installed (scripts/test.sh installs Debian's"
+    " prometheus package)",
+)
+pytestmark = needs_prometheus
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _until(what: str, probe: Callable[[], Any], timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = probe()
+        if got:
+            return got
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def capture(tmp_path: Path, zoom_simulator: Simulator) -> Iterator[tuple[str, Simulator]]:
+    """A continuous ``ecomms run`` with metrics on a free port; yields its ``host:port``."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "ecomms.toml").write_text(
+        '[ecomms]\npoll_interval = 10\n[metrics]\nenabled = true\naddress = "127.0.0.1:0"\n'
+        + zoom_source_toml(zoom_simulator)
+        + '[sinks.filesystem]\npath = "archive"\n[sinks.sqlite]\npath = "search.db"\n'
+    )
+    with (run / "run.log").open("w") as log:
+        process = start_ecomms(
+            "run",
+            cwd=run,
+            env={"ZOOM_CLIENT_SECRET": zoom_simulator.client_secret},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+    def address() -> str | None:
+        assert process.poll() is None, (run / "run.log").read_text()
+        found = re.search(r"metrics at http://(\S+)/metrics", (run / "run.log").read_text())
+        return found[1] if found else None
+
+    try:
+        yield _until("the metrics endpoint", address), zoom_simulator
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert "Traceback" not in (run / "run.log").read_text()
+
+
+@pytest.fixture
+def prometheus(tmp_path: Path, capture: tuple[str, Simulator]) -> Iterator[str]:
+    """Prometheus on loopback scraping the run every second; yields its base URL."""
+    target, _ = capture
+    port = _free_port()
+    config = tmp_path / "prometheus.yml"
+    config.write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        "scrape_configs:\n  - job_name: ecomms\n"
+        f"    static_configs:\n      - targets: ['{target}']\n"
+    )
+    with (tmp_path / "prometheus.log").open("w") as log:
+        process = subprocess.Popen(
+            [
+                str(PROMETHEUS),
+                f"--config.file={config}",
+                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, (tmp_path / "prometheus.log").read_text()
+        try:
+            return httpx.get(f"{url}/-/ready").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        _until("prometheus to start", ready)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _query(url: str, promql: str) -> float | None:
+    """The single value of an instant PromQL query, or None when it has no result."""
+    answer = httpx.get(f"{url}/api/v1/query", params={"query": promql}).json()
+    assert answer["status"] == "success", answer
+    result = answer["data"]["result"]
+    return float(result[0]["value"][1]) if result else None
+
+
+def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) -> None:
+    """Prometheus scrapes the run: 6 units committed, then those of 2 meetings completed later."""
+    _, sim = capture
+    committed = "sum(ecomms_units_committed_total)"
+    _until("6 committed units in prometheus", lambda: _query(prometheus, committed) == 6)
+    assert _query(prometheus, 'up{job="ecomms"}') == 1
+    assert (_query(prometheus, 'sum(ecomms_records_written_total{sink="filesystem"})') or 0) > 0
+    assert (_query(prometheus, "sum(ecomms_api_requests_total)") or 0) > 0
+    assert (_query(prometheus, "ecomms_last_successful_pass_timestamp_seconds") or 0) > 0
+    added = sim.complete_meetings(2)  # two meetings, one of them may add breakout instances
+    expected = 6 + len(added)
+    _until("the next pass to commit them", lambda: _query(prometheus, committed) == expected)
+    moved = _query(prometheus, "sum(increase(ecomms_units_committed_total[1m])) > 0")
+    assert moved is not None  # the rate of the counter over the scraped samples is positive
+
+
+def test_promtool_accepts_the_scraped_body(capture, tmp_path: Path) -> None:
+    """``promtool check metrics`` finds nothing to object to in a scrape after a pass."""
+    target, _ = capture
+    url = f"http://{target}"
+    _until("a successful pass", lambda: httpx.get(f"{url}/readyz").status_code == 200)
+    body = httpx.get(f"{url}/metrics").text
+    assert "ecomms_units_committed_total" in body
+    assert httpx.get(f"{url}/healthz").status_code == 200
+    checked = subprocess.run(
+        [str(PROMTOOL), "check", "metrics"], input=body, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip() == "" and checked.stderr.strip() == "", checked
