@@ -72,6 +72,8 @@ def build_chat_record(
             [*json_files, *txt_files], errors,
         )  # fmt: skip
     threads, text = build_conversation(log)
+    if log.unmatched:
+        text += "\n\n== Lines that are no chat message ==\n" + "\n".join(log.unmatched)
     roster = ctx.roster.copy()
     for thread in threads:
         for party in thread.participants:

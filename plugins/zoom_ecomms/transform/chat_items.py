@@ -44,14 +44,16 @@ _AWAY = {"waiting_room": "waiting_room", "breakout_room": "breakout", "backstage
 class ChatLog:
     """Parsed chat events in file order: ``messages[i]`` has route ``routes[i]`` and was sent
     ``seconds[i]`` after the meeting start. A sub-group route is ``subgroup:<group id>``.
+    ``unmatched`` holds the lines of a file that are no message (``<file> line N: text``).
     """
 
-    __slots__ = ("messages", "routes", "seconds")
+    __slots__ = ("messages", "routes", "seconds", "unmatched")
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.routes: list[str] = []
         self.seconds: list[int] = []
+        self.unmatched: list[str] = []
 
     def add(self, message: Message, route: str, seconds: int) -> None:
         """Append one event."""
@@ -64,6 +66,7 @@ class ChatLog:
         self.messages += other.messages
         self.routes += other.routes
         self.seconds += other.seconds
+        self.unmatched += other.unmatched
 
 
 def route_for(sender_loc: str, receiver_loc: str, receiver_kind: str, home: str) -> str:

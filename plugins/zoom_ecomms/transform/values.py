@@ -9,6 +9,7 @@ from typing import Any
 from core.errors import PayloadError
 
 __all__ = [
+    "HMS",
     "as_bool",
     "as_datetime",
     "as_int",
@@ -21,7 +22,8 @@ __all__ = [
     "shifted",
 ]
 
-_HMS = re.compile(r"(\d+):([0-5]\d):([0-5]\d)")
+HMS = re.compile(r"(\d+):([0-5]\d):([0-5]\d)")
+"""An elapsed time ``HH:MM:SS`` (hours may exceed 23)."""
 
 
 def bad(where: str, field: str, reason: str) -> PayloadError:
@@ -101,7 +103,7 @@ def payload_list(value: Any, where: str) -> list[Any]:
 
 def hms_seconds(value: str, where: str, field: str) -> int:
     """Seconds of an elapsed time ``HH:MM:SS`` (hours may exceed 23)."""
-    match = _HMS.fullmatch(value)
+    match = HMS.fullmatch(value)
     if match is None:
         raise bad(where, field, f"expected HH:MM:SS, got {value!r}")
     return int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])

@@ -92,10 +92,10 @@ def test_bad_json_chat_body(tmp_path: Path, body: bytes, expected: str) -> None:
     assert error.startswith("chat file 7f3a: ") and expected in error
 
 
-def test_bad_txt_chat_names_the_line(tmp_path: Path) -> None:
-    body = b"\nthis is not a chat line\n00:00:01 From A to Everyone: hi\n"
+def test_txt_chat_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    body = b"00:00:01 From A to Everyone: caf\xe9\n"
     unit = unit_with(tmp_path, [(chat_meta("t1", "CHAT"), body)])
-    assert fails_with(unit).startswith("chat file t1: line 2: not a chat line")
+    assert fails_with(unit) == "chat file t1: byte 32: not UTF-8 text"
 
 
 def test_missing_spooled_file(tmp_path: Path) -> None:

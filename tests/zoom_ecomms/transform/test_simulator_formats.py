@@ -4,10 +4,12 @@ source captures from a running simulator becomes complete records."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
 import pytest
+from ecomms_zoom_simulator.chat_txt import STRAY_LINE
 
 from core.protocols import Context, Unit
 from core.records import ChatRecord, record_id
@@ -16,21 +18,27 @@ from plugins.zoom_ecomms.transform import ATTRIBUTES, build_records
 from tests.fixtures.zoom_simulator import zoom_source_config
 
 
-@pytest.fixture
-def units(zoom_simulator, tmp_path: Path) -> Iterator[list[Unit]]:
-    sim = zoom_simulator
+@contextmanager
+def captured(sim, tmp_path: Path) -> Iterator[list[Unit]]:
+    """Every unit the source captures from ``sim`` (spooled files live until the end)."""
     sim.complete_processing()
     config = zoom_source_config(sim, media="video")
     context = Context(
         name="zoom_ecomms", state_dir=tmp_path / "state", spool_dir=tmp_path / "spool"
     )
     source = ZoomSource(config, context)
-    try:  # the spooled files live until the source closes
-        captured = [u for u in source.pull(None) if u.failure is None]
-        assert captured, "the simulated account yielded no unit"
-        yield captured
+    try:
+        units = [u for u in source.pull(None) if u.failure is None]
+        assert units, "the simulated account yielded no unit"
+        yield units
     finally:
         source.close()
+
+
+@pytest.fixture
+def units(zoom_simulator, tmp_path: Path) -> Iterator[list[Unit]]:
+    with captured(zoom_simulator, tmp_path) as units:
+        yield units
 
 
 def _count(unit: Unit, file_type: str) -> int:
@@ -77,8 +85,10 @@ def test_simulated_chat_features_are_all_understood(units: list[Unit]) -> None:
     assert speakers > 0
 
 
-def test_txt_chat_of_each_unit_parses_alone(units: list[Unit]) -> None:
-    checked = 0
+def _txt_only_chats(units: list[Unit]) -> list[ChatRecord]:
+    """The chat record of each unit's TXT chat alone, each with as many messages as Zoom
+    counted and no error."""
+    chats = []
     for unit in units:
         txt_only = msgspec.structs.replace(
             unit, files=[f for f in unit.files if f.meta.get("file_type") != "CHAT_MESSAGE"]
@@ -88,5 +98,21 @@ def test_txt_chat_of_each_unit_parses_alone(units: list[Unit]) -> None:
             continue
         chat = next(r for r in build_records(txt_only) if isinstance(r, ChatRecord))
         assert sum(len(t.messages) for t in chat.threads) == expected, unit.key
-        checked += 1
-    assert checked
+        assert chat.errors == [], unit.key
+        chats.append(chat)
+    return chats
+
+
+def test_txt_chat_of_each_unit_parses_alone(units: list[Unit]) -> None:
+    assert _txt_only_chats(units)
+
+
+def test_txt_chat_in_every_layout_zoom_writes(zoom_simulator_factory, tmp_path: Path) -> None:
+    sim = zoom_simulator_factory(seed=7, meetings=8, plan="business", txt_layout="mix")
+    with captured(sim, tmp_path) as units:
+        chats = _txt_only_chats(units)  # one_line, two_spaces, next_line in turn
+        assert len(chats) >= 3
+        assert all(STRAY_LINE in chat.text for chat in chats)  # kept, never a failure
+        actions = {m.action for chat in chats for t in chat.threads for m in t.messages}
+        assert {"message", "reply", "reaction"} <= actions
+        assert {"public", "private"} <= {t.type for chat in chats for t in chat.threads}
