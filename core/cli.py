@@ -20,7 +20,8 @@ import click
 import msgspec
 
 from core.app import App
-from core.cli_admin import attributes, audit, dlq, plugins_command, status
+from core.cli_admin import attributes, dlq, plugins_command, status
+from core.cli_audit import audit
 from core.cli_completeness import completeness
 from core.cli_records import search, show
 from core.config import find_config, load_settings

@@ -1,4 +1,4 @@
-"""Administrative commands: ``status``, ``dlq``, ``audit``, ``plugins``, ``attributes``."""
+"""Administrative commands: ``status``, ``dlq``, ``plugins``, ``attributes``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import msgspec
 from core.app import App
 from core.catalog import attribute_catalog, builtin_filters
 
-__all__ = ["attributes", "audit", "dlq", "plugins_command", "status"]
+__all__ = ["attributes", "dlq", "plugins_command", "status"]
 
 
 @click.command()
@@ -96,33 +96,6 @@ def dlq_retry(app: App, ids: tuple[int, ...], retry_all: bool) -> None:
     for dead_id, outcome in outcomes.items():
         click.echo(f"{dead_id}: {outcome}")
     if any(o != "committed" for o in outcomes.values()):
-        raise SystemExit(1)
-
-
-@click.group()
-def audit() -> None:
-    """Custody checks."""
-
-
-@audit.command("verify")
-@click.pass_obj
-def audit_verify(app: App) -> None:
-    """Recompute the custody ledger's hash chain and verify every verifiable sink."""
-    count, problems = app.state.verify_ledger()
-    for problem in problems:
-        click.echo(f"FAIL ledger {problem}")
-    failed = len(problems)
-    for name, sink in app.sinks.items():
-        if hasattr(sink, "verify"):
-            bad = [f for f in sink.verify() if not f.ok]
-            for f in bad:
-                click.echo(
-                    f"FAIL {name} {f.check}: {f.detail}" + (f" → {f.action}" if f.action else "")
-                )
-            failed += len(bad)
-            click.echo(f"{'ok  ' if not bad else 'FAIL'} sink {name} verified")
-    click.echo(f"{'ok  ' if not problems else 'FAIL'} ledger: {count} entries")
-    if failed:
         raise SystemExit(1)
 
 

@@ -31,11 +31,10 @@ from .layout import (
     versions_in,
 )
 from .manifest import Manifest
-from .verify import verify_archive
+from .verify import LOCK_NAME, verify_archive
 
 __all__ = ["FilesystemSink"]
 
-_LOCK_NAME = ".lock"
 _generic = msgspec.json.Decoder()
 
 
@@ -95,7 +94,7 @@ class FilesystemSink:
                     self._store_blob(sha, Path(p), new_files)
                     for sha, p in sorted(artifacts.items())
                 ]
-                outcomes = [self._store_record(record, new_files) for record in records]
+                stored = [self._store_record(record, new_files) for record in records]
                 self._manifest.append(new_files)
         except OSError as exc:
             raise SinkUnavailable(
@@ -103,10 +102,14 @@ class FilesystemSink:
                 sink=self.context.name,
                 path=exc.filename,
             ) from exc
+        outcomes = [outcome for outcome, _ in stored]
         return Receipt(
             sink=self.context.name,
             record_ids=[record.id for record in records],
             artifacts=sorted(artifacts),
+            digests={
+                record.id: digest for record, (_, digest) in zip(records, stored, strict=True)
+            },
             detail={
                 "new_versions": outcomes.count("new"),
                 "unchanged": outcomes.count("same"),
@@ -132,8 +135,9 @@ class FilesystemSink:
         return [decode_record(path.read_bytes()) for _, path in found]
 
     def verify(self, expected: Expected | None = None) -> list[Finding]:
-        """Re-hash every blob and record file and check the manifest chain."""
-        return verify_archive(self.root, self.context.name)
+        """Re-hash every blob and record file and check the manifest chain; with
+        ``expected`` (from the custody ledger), prove every item it names is listed too."""
+        return verify_archive(self.root, self.context.name, expected)
 
     # --- internals ------------------------------------------------------------------------
 
@@ -172,7 +176,7 @@ class FilesystemSink:
     def _locked(self) -> Iterator[None]:
         """Hold the archive's exclusive write lock; clean leftovers of killed writers once."""
         ensure_dir(self.root)
-        fd = os.open(self.root / _LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if not self._cleaned:
@@ -201,10 +205,10 @@ class FilesystemSink:
             new_files.append((relative, sha, final.stat().st_size, ""))
         return created
 
-    def _same_as_stored(self, path: Path, data: bytes) -> bool:
+    def _same_as_stored(self, stored: bytes, path: Path, data: bytes) -> bool:
         """Compare with a stored version; an unreadable stored version is a tampered archive."""
         try:
-            return _same_content(path.read_bytes(), data)
+            return _same_content(stored, data)
         except msgspec.DecodeError:
             raise IntegrityError(
                 "a stored record version is not valid JSON; run audit verify",
@@ -212,23 +216,27 @@ class FilesystemSink:
                 path=self._relative(path),
             ) from None
 
-    def _store_record(self, record: Record, new_files: list[Any]) -> str:
-        """Store a record as a new version unless its latest version has the same content."""
+    def _store_record(self, record: Record, new_files: list[Any]) -> tuple[str, str]:
+        """Store a record as a new version unless its latest version has the same content.
+
+        Returns ``new`` or ``same`` and the SHA-256 of the stored version's bytes.
+        """
         directory = record_dir(self.root, record.id)
         data = encode_record(record)
         existing = versions_in(directory)
-        if existing and self._same_as_stored(existing[-1][1], data):
+        if existing:
             path = existing[-1][1]
-            if self._relative(path) not in self._manifest.listed:
-                digest, size = hash_file(path)
-                new_files.append((self._relative(path), digest, size, record.id))
-            return "same"
+            stored = path.read_bytes()
+            if self._same_as_stored(stored, path, data):
+                digest = hashlib.sha256(stored).hexdigest()
+                if self._relative(path) not in self._manifest.listed:
+                    new_files.append((self._relative(path), digest, len(stored), record.id))
+                return "same", digest
         number = existing[-1][0] + 1 if existing else 1
         while not write_once(directory / version_name(number), data):
             number += 1
         final = directory / version_name(number)
-        new_files.append(
-            (self._relative(final), hashlib.sha256(data).hexdigest(), len(data), record.id)
-        )
+        digest = hashlib.sha256(data).hexdigest()
+        new_files.append((self._relative(final), digest, len(data), record.id))
         fsync_dir(directory)
-        return "new"
+        return "new", digest

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from opensearchpy import exceptions as os_errors
 
 from core.errors import ConfigError, EcommsError, RecordRejected
-from core.protocols import Context, Finding, Query, Receipt, SearchResults
+from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.query import WHERE_BUILTINS, parse_query
 from core.records import CAPTURE_KIND, AttributeSpec, AttributeType, Record
 from plugins.sinks.opensearch.bulk import Action, BulkWriter
@@ -24,6 +24,7 @@ from plugins.sinks.opensearch.mapping import (
     mappings,
 )
 from plugins.sinks.opensearch.query import search_body
+from plugins.sinks.opensearch.verify import verify_index
 
 __all__ = ["OpenSearchSink"]
 
@@ -247,6 +248,11 @@ class OpenSearchSink:
         response = self._call(lambda: self.client.search(index=self.config.index, body=body), "get")
         hits = response["hits"]["hits"]
         return record_from_source(hits[0]["_source"]) if hits else None
+
+    def verify(self, expected: Expected | None = None) -> list[Finding]:
+        """The index answers; with ``expected`` (from the custody ledger), every record it
+        names is indexed (one failed finding per missing record)."""
+        return verify_index(self.client, self._call, self.config.index, self.context.name, expected)
 
     def close(self) -> None:
         """Close the HTTP connections."""

@@ -149,10 +149,14 @@ class SqliteSink:
             return dict(self._known_types(self._connection(create=False)))
 
     def verify(self, expected: Expected | None = None) -> list[Finding]:
-        """Run SQLite's and FTS5's integrity checks (the archive of record is elsewhere)."""
+        """Run SQLite's and FTS5's integrity checks; with ``expected`` (from the custody
+        ledger), also prove every record it names is stored (one failed finding each)."""
         if self._conn is None and not self.path.exists():
             detail = f"{self.path}: no search store at this path"
             action = "check [sinks.sqlite] path (relative to the config file's directory)"
+            if expected is not None and expected.records:
+                detail += f"; the ledger's {len(expected.records)} records are all missing"
+                action = f"ecomms rebuild {self.context.name} (refills it from the archive)"
             return [self._finding("integrity", False, detail, action)]
         with self._lock:
             conn = self._connection(create=False)
@@ -162,10 +166,37 @@ class SqliteSink:
                 fts_ok = True
             except sqlite3.DatabaseError:
                 fts_ok = False
+            missing = self._missing(conn, sorted(expected.records)) if expected else []
         ok = result == "ok" and fts_ok
         detail = f"{self.path}: database {result}, full-text index {'ok' if fts_ok else 'bad'}"
-        action = "" if ok else "rebuild the search store by replaying the archive of record"
-        return [self._finding("integrity", ok, detail, action)]
+        if ok and expected is not None and not missing:
+            detail += (
+                f"; the ledger's {len(expected.records)} records"
+                f" (as of entry {expected.ledger_seq}) all present"
+            )
+        rebuild = f"ecomms rebuild {self.context.name} (refills it from the archive)"
+        findings = [self._finding("integrity", ok, detail, "" if ok else rebuild)]
+        findings += [
+            self._finding(
+                "missing", False, f"record {rid}, committed in the ledger, is not stored", rebuild
+            )
+            for rid in missing
+        ]
+        return findings
+
+    @staticmethod
+    def _missing(conn: sqlite3.Connection, record_ids: list[str]) -> list[str]:
+        """The ids among ``record_ids`` that have no row, in order."""
+        missing: list[str] = []
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found = {
+                row[0]
+                for row in conn.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
+            }
+            missing += [rid for rid in chunk if rid not in found]
+        return missing
 
     # --- internals ------------------------------------------------------------------------
 
