@@ -147,11 +147,11 @@ def _check_expected(
             versions.setdefault(entry.record_id, set()).add(entry.sha256)
     for sha, size in sorted(expected.artifacts.items()):
         path = blob_path(root, sha)
-        entry = latest.get(path.relative_to(root).as_posix())
-        if entry is None:
+        listed = latest.get(path.relative_to(root).as_posix())
+        if listed is None:
             report.add(*_absent(path.is_file(), f"artifact {sha} ({size} bytes)"))
-        elif size and entry.size != size:
-            report.add("changed", f"artifact {sha} is {entry.size} bytes, the ledger says {size}")
+        elif size and listed.size != size:
+            report.add("changed", f"artifact {sha} is {listed.size} bytes, the ledger says {size}")
     for record_id, digest in sorted(expected.records.items()):
         stored = versions.get(record_id, set())
         if (digest and digest in stored) or (not digest and stored):
