@@ -27,7 +27,7 @@ import httpx
 import msgspec
 
 from core.errors import IntegrityError, PayloadError, TransientError
-from core.protocols import SpooledFile
+from core.protocols import Meter, SpooledFile
 from plugins.zoom_ecomms.auth import S2SAuth
 from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.hosts import bearer_allowed
@@ -58,11 +58,20 @@ class _Want(msgspec.Struct, frozen=True):
 
 
 class Downloader:
-    """Downloads the archive files and attachments of one account into the spool."""
+    """Downloads the archive files and attachments of one account into the spool.
+
+    ``meter`` counts each download answer under the rate label ``download``.
+    """
 
     def __init__(
-        self, http: httpx.Client, auth: S2SAuth, config: ZoomConfig, watchdog: Watchdog
+        self,
+        http: httpx.Client,
+        auth: S2SAuth,
+        config: ZoomConfig,
+        watchdog: Watchdog,
+        meter: Meter | None = None,
     ) -> None:
+        self.meter = meter or Meter.off()
         self.http = http
         self.auth = auth
         self.api_base_url = config.api_base_url
@@ -187,6 +196,7 @@ class Downloader:
             timeout = httpx.Timeout(min(self.timeout, left), connect=min(10.0, left))
             request = self.http.build_request("GET", url, headers=headers, timeout=timeout)
             response = self.http.send(request, auth=auth, stream=True)
+            self.meter.request("download", response.status_code)
             if response.status_code not in (301, 302, 303, 307, 308):
                 return response
             location = response.headers.get("Location", "")

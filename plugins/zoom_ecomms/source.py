@@ -71,7 +71,7 @@ class ZoomSource:
         )
         self.client = ZoomClient(config, self.provider, meter=context.meter)
         downloader = Downloader(
-            self.client.http, S2SAuth(self.provider), config, self.client.watchdog
+            self.client.http, S2SAuth(self.provider), config, self.client.watchdog, context.meter
         )
         spool = context.spool_dir  # created when the first part is written, not here
         self.capturer = Capturer(self.client, downloader, config, context.name, spool)

@@ -135,7 +135,9 @@ def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) ->
     _until("6 committed units in prometheus", lambda: _query(prometheus, committed) == 6)
     assert _query(prometheus, 'up{job="ecomms"}') == 1
     assert (_query(prometheus, 'sum(ecomms_records_written_total{sink="filesystem"})') or 0) > 0
-    assert (_query(prometheus, "sum(ecomms_api_requests_total)") or 0) > 0
+    for label in ("medium", "download"):  # listing pages; the archive files themselves
+        requests = f'sum(ecomms_api_requests_total{{rate_label="{label}", code="200"}})'
+        assert (_query(prometheus, requests) or 0) > 0, label
     assert (_query(prometheus, "ecomms_last_successful_pass_timestamp_seconds") or 0) > 0
     added = sim.complete_meetings(2)  # two meetings, one of them may add breakout instances
     expected = 6 + len(added)
