@@ -11,7 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +31,7 @@ from .layout import (
     versions_in,
 )
 from .manifest import Manifest
+from .reading import fetch_blob, iter_latest
 from .verify import LOCK_NAME, verify_archive
 
 __all__ = ["FilesystemSink"]
@@ -133,6 +134,16 @@ class FilesystemSink:
             return []
         found = versions_in(record_dir(self.root, record_id))
         return [decode_record(path.read_bytes()) for _, path in found]
+
+    def fetch(self, sha256: str, directory: Path) -> Path:
+        """The stored blob itself (local: ``directory`` is not needed), verified against
+        ``sha256``; ``IntegrityError`` when it is missing or altered. Never modify it."""
+        return fetch_blob(self.root, self.context.name, sha256)
+
+    def records(self, kinds: Collection[str] = ()) -> Iterator[Record]:
+        """The latest version of every stored record (of ``kinds``), ascending id order,
+        streamed (one group of ids sharing their first two characters at a time)."""
+        return iter_latest(self.root, kinds)
 
     def verify(self, expected: Expected | None = None) -> list[Finding]:
         """Re-hash every blob and record file and check the manifest chain; with

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from core.protocols import ArchiveSink, Context
-from core.testing import SinkContract
+from core.testing.archive_contract import ArchiveSinkContract
 from core.testing.samples import sample_records
 from plugins.sinks.s3 import S3Sink
 from tests.fixtures.s3_server import Gateway, free_port
 from tests.sinks.s3.conftest import sink_config
 
 
-class TestS3Sink(SinkContract):
-    """Runs :class:`core.testing.SinkContract` against a fresh Object Lock bucket."""
+class TestS3Sink(ArchiveSinkContract):
+    """Runs :class:`core.testing.archive_contract.ArchiveSinkContract` on a fresh bucket."""
 
     @pytest.fixture(autouse=True)
     def _gateway(self, s3_gateway: Gateway) -> None:
