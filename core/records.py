@@ -105,11 +105,17 @@ class Artifact(FrozenBase, frozen=True):
 
 
 class SharedFile(Base):
-    """A file shared inside a chat message (metadata only)."""
+    """A file shared inside a chat message (metadata only).
+
+    When the source captured the file itself, ``record_id`` is the id of the record that
+    holds it and ``sha256`` the digest of its bytes (an artifact of that record).
+    """
 
     id: str = ""
     name: str = ""
     size: int = 0
+    record_id: str = ""
+    sha256: str = ""
 
 
 class Message(Base):

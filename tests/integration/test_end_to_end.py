@@ -7,6 +7,7 @@ meetings complete); the tests then look at it only through ``ecomms`` and the si
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -281,3 +282,31 @@ def test_only_files_in_the_archive_of_record_are_tagged_for_deletion(captured: C
         if action.get("action") == "auto_delete"
     }
     assert logged == set(tagged)
+
+
+def test_chat_attachments_are_found_by_name_and_their_bytes_verify(captured: Captured) -> None:
+    """Every file shared in a committed meeting's chat: its record is found by its file name
+    in both stores, with the SHA-256 of the bytes Zoom served, stored in the archive."""
+    committed = {r["attributes"]["MeetingUUID"] for r in captured.search("--kind", "meeting")}
+    shared = [
+        (meeting.uuid, item)
+        for meeting in captured.sim.account.meetings
+        if meeting.uuid in committed
+        for item in meeting.attachments
+    ]
+    assert shared
+    blobs = captured.directory / "archive" / "blobs"
+    for config in (captured.sqlite_config, captured.opensearch_config):
+        for meeting_uuid, item in shared:
+            found = [
+                r
+                for r in captured.search(f'"{item.name}"', "--kind", "media", config=config)
+                if r["attributes"]["MeetingUUID"] == meeting_uuid
+                and any(a["file_id"] == item.id for a in r["artifacts"])
+            ]
+            assert len(found) == 1, (config.name, item.name)
+            [artifact] = found[0]["artifacts"]
+            assert artifact["sha256"] == item.blob.sha256()
+            assert "SHA-256 computed on receipt" in found[0]["text"]
+            stored = blobs / artifact["sha256"][:2] / artifact["sha256"][2:4] / artifact["sha256"]
+            assert hashlib.sha256(stored.read_bytes()).hexdigest() == artifact["sha256"]

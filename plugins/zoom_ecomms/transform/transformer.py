@@ -25,6 +25,7 @@ from core.records import (
     TranscriptRecord,
 )
 
+from .attachments import attachment_record_id, build_attachment_record, shared_in
 from .attributes import ATTRIBUTES
 from .chat import build_chat_record
 from .fallback import fallback_record
@@ -55,9 +56,10 @@ def _gc_paused() -> Iterator[None]:
 
 
 def build_records(unit: Unit) -> list[Record]:
-    """Every record of a Zoom unit: meeting, media, chat, transcripts, captions, polls, Q&A,
-    survey and summary. Never raises for what the unit holds: a part that cannot be read
-    still yields its record, without parsed content and with ``errors`` naming the part.
+    """Every record of a Zoom unit: meeting, media, chat, transcripts, captions, chat
+    attachments, polls, Q&A, survey and summary. Never raises for what the unit holds: a
+    part that cannot be read still yields its record, without parsed content and with
+    ``errors`` naming the part.
     """
     with _gc_paused():
         return _build(with_payloads(unit))
@@ -117,9 +119,35 @@ def _build(unit: Unit) -> list[Record]:
     )
     by_kind: dict[str, list[SpooledFile]] = {}
     for spooled in unit.files:
-        if spooled.role == "file":  # response parts and attachments make no record of their own
+        if spooled.role == "file":
             by_kind.setdefault(file_kind(spooled), []).append(spooled)
-    return [meeting, *_file_records(ctx, by_kind), *_payload_records(ctx, unit.payloads)]
+        elif spooled.role == "attachment":
+            by_kind.setdefault("attachment", []).append(spooled)
+    files = _file_records(ctx, by_kind)
+    chat = next((r for r in files if isinstance(r, ChatRecord)), None)
+    attachments = _attachment_records(ctx, by_kind.get("attachment", []), chat)
+    return [meeting, *files, *attachments, *_payload_records(ctx, unit.payloads)]
+
+
+def _attachment_records(
+    ctx: MeetingContext, parts: list[SpooledFile], chat: Record | None
+) -> list[Record]:
+    sharings = shared_in(chat)
+    return [
+        attempt(
+            f"attachment {part.file_id}",
+            partial(build_attachment_record, ctx, part, sharings.get(part.file_id, [])),
+            partial(
+                fallback_record,
+                ctx,
+                MediaRecord,
+                attachment_record_id(ctx, part),
+                f"Chat attachment {part.name or part.file_id}: {ctx.title}",
+                [part],
+            ),
+        )
+        for part in parts
+    ]
 
 
 _TIMED = (
