@@ -234,3 +234,17 @@ def test_a_source_that_cannot_list_its_past_says_so(tmp_path):
     done = cli.ecomms("audit", "completeness", cwd=tmp_path, env=env)
     assert done.returncode == 1, done.stderr
     assert "NOT RECONCILED: this source cannot list its past" in done.stdout
+
+
+def test_the_period_bounds_what_is_listed(captured: Captured) -> None:
+    """A period before the account holds nothing (complete, exit 0); --from after --to and
+    an unknown --source are usage errors."""
+    sim, config = captured.sim, captured.directory / "ecomms.toml"
+    code, report = _audit(config, sim, "--from", "2020-01-01", "--to", "2020-01-07")
+    assert code == 0 and _entries(report) == [] and report["end"].startswith("2020-01-07T23:59")
+    backwards = run_ecomms(
+        config, sim, "audit", "completeness", "--from", "2026-10-02", "--to", "2026-10-01"
+    )
+    assert backwards.returncode == 2 and "--from is later than --to" in backwards.stderr
+    unknown = run_ecomms(config, sim, "audit", "completeness", "--source", "nope")
+    assert unknown.returncode == 2 and "--source nope" in unknown.stderr
