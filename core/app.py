@@ -153,7 +153,7 @@ class App:
             for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
-            with self.state.run_lock(), serving(self.settings, self.host, self.metrics):
+            with self.state.run_lock(), serving(self.settings, self.host, self.metrics, self.state):
                 self.host.before_run(
                     self.settings, list(self.components.sources), list(self.components.sinks)
                 )

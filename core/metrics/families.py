@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 __all__ = ["Meter", "Metrics"]
+
+log = logging.getLogger("ecomms.metrics")
 
 _LAG_BUCKETS = (10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, float("inf"))
 _PASS_BUCKETS = (1, 5, 15, 60, 300, 900, 1800, 3600, 7200, float("inf"))
@@ -92,11 +95,49 @@ class Metrics:
             "Unix time the last successful pass finished (0: none yet)",
             registry=r,
         )
+        self.dead_letters = Gauge(
+            "ecomms_dead_letters",
+            "Units waiting in the dead-letter store (after each pass)",
+            ["source"],
+            registry=r,
+        )
         spool = Gauge("ecomms_spool_bytes", "Bytes in the spool directory", registry=r)
         spool.set_function(lambda: float(_tree_bytes(spool_dir)) if spool_dir else 0.0)
         self._lock = threading.Lock()
         self._last_ok_at: float | None = None  # time.time() of the last successful pass
         self._down: dict[str, str] = {}  # sink -> why its last write failed
+        self._count_dead: Callable[[], Mapping[str, int]] | None = None
+
+    def watch(
+        self,
+        sources: Sequence[str],
+        sinks: Sequence[str],
+        dead_letters: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
+        """Show every source's and sink's series from the start (at 0), so that the first
+        increment is seen as one; ``dead_letters()`` counts the dead-letter store by source
+        and is called now and after each pass."""
+        for source in sources:
+            self.units_committed.labels(source)
+            self.lag.labels(source)
+        for sink in sinks:
+            self.records.labels(sink)
+            self.bytes.labels(sink)
+        for outcome in ("ok", "failed"):
+            self.passes.labels(outcome)
+        self._count_dead = dead_letters
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._count_dead is None:
+            return
+        try:
+            counts = self._count_dead()
+        except Exception as exc:  # a gauge must never stop a capture
+            log.warning("counting dead letters for the metrics failed: %r", exc)
+            return
+        for source, count in counts.items():
+            self.dead_letters.labels(source).set(count)
 
     # --- units (called by the observer) ------------------------------------------------
 
@@ -136,9 +177,11 @@ class Metrics:
         except BaseException:
             self.passes.labels("failed").inc()
             self.pass_seconds.observe(time.monotonic() - started)
+            self._refresh()
             raise
         self.pass_seconds.observe(time.monotonic() - started)
         self.passes.labels("ok").inc()
+        self._refresh()
         now = time.time()
         with self._lock:
             self._last_ok_at = now

@@ -6,6 +6,7 @@ with prometheus_client's own parser, as Prometheus would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,3 +190,41 @@ def test_metrics_section_rejects_unknown_keys_and_bad_values(tmp_path: Path) -> 
     result = ecomms(tmp_path, "status")
     assert result.returncode != 0 and "metrics.ready_intervals" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_busy_address_is_one_config_error(endpoint, metrics) -> None:
+    """Another process on the port: one line naming the address, no traceback."""
+    server, _ = endpoint
+    with pytest.raises(ConfigError, match=rf"cannot listen on {re.escape(server.address)}"):
+        serve(server.address, metrics, Readiness(metrics, 60.0, 3))
+
+
+def test_watched_series_start_at_zero_and_dead_letters_are_counted_after_each_pass(
+    endpoint, metrics
+) -> None:
+    """Known sources and sinks show 0 before any event; the dead-letter gauge follows the
+    store after every pass, failed ones included, and a failing count never stops a pass."""
+    server, _ = endpoint
+    stored = {"zoom": 0}
+    metrics.watch(["zoom"], ["archive"], lambda: dict(stored))
+    got = scrape(server)
+    assert got[("ecomms_units_committed_total", (("source", "zoom"),))] == 0
+    assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 0
+    assert got[("ecomms_passes_total", (("outcome", "failed"),))] == 0
+    assert got[("ecomms_dead_letters", (("source", "zoom"),))] == 0
+    stored["zoom"] = 2
+    with pytest.raises(TransientError), metrics.timed_pass():
+        raise TransientError("sink down")
+    assert scrape(server)[("ecomms_dead_letters", (("source", "zoom"),))] == 2
+    stored["zoom"] = 0
+    with metrics.timed_pass():
+        pass
+    assert scrape(server)[("ecomms_dead_letters", (("source", "zoom"),))] == 0
+
+    def broken() -> dict[str, int]:
+        raise OSError("state unreadable")
+
+    metrics.watch(["zoom"], ["archive"], broken)
+    with metrics.timed_pass():
+        pass
+    assert scrape(server)[("ecomms_passes_total", (("outcome", "ok"),))] == 2

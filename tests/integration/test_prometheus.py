@@ -139,6 +139,7 @@ def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) ->
         requests = f'sum(ecomms_api_requests_total{{rate_label="{label}", code="200"}})'
         assert (_query(prometheus, requests) or 0) > 0, label
     assert (_query(prometheus, "ecomms_last_successful_pass_timestamp_seconds") or 0) > 0
+    assert _query(prometheus, 'ecomms_dead_letters{source="zoom_ecomms"}') == 0
     added = sim.complete_meetings(2)  # two meetings, one of them may add breakout instances
     expected = 6 + len(added)
     _until("the next pass to commit them", lambda: _query(prometheus, committed) == expected)
