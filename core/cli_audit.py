@@ -1,6 +1,8 @@
-"""Custody commands: ``audit verify`` (the ledger against every sink)."""
+"""Custody commands: ``audit verify`` (the ledger against every sink), ``rebuild SINK``."""
 
 from __future__ import annotations
+
+import time
 
 import click
 
@@ -8,8 +10,9 @@ from core.app import App
 from core.errors import EcommsError
 from core.expected import Claims, expected_by_sink
 from core.protocols import Finding, VerifiableSink
+from core.rebuild import RebuildProgress, rebuild_sink
 
-__all__ = ["audit"]
+__all__ = ["audit", "rebuild"]
 
 
 @click.group()
@@ -64,3 +67,30 @@ def _verify_sink(name: str, sink: object, claims: Claims, last: int) -> int:
         details = "; ".join(f.detail for f in findings if f.detail)
         click.echo(f"ok   sink {name} verified: {named}" + (f" — {details}" if details else ""))
     return len(bad)
+
+
+@click.command()
+@click.argument("sink")
+@click.option("--from", "source", default="", help="The archive sink to read (default: the first).")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--restart", is_flag=True, help="Start over instead of resuming a killed rebuild.")
+@click.pass_obj
+def rebuild(app: App, sink: str, source: str, batch: int, restart: bool) -> None:
+    """Refill search sink SINK (a deleted sqlite file, a new OpenSearch index) from the archive.
+
+    Idempotent and resumable: the same record ids, no duplicates; a rebuild that was killed
+    resumes after the last batch it made durable. Holds the run lock (no capture meanwhile).
+    """
+    shown = [0.0]
+
+    def report(progress: RebuildProgress) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= 1.0:
+            shown[0] = now
+            click.echo(f"rebuild {sink}: {progress.records} records written", err=True)
+
+    with app.state.run_lock():
+        done = rebuild_sink(app.state, app.sinks, sink, source, batch, restart, report)
+    p = done.progress
+    resumed = f" (resumed after {done.skipped} written before)" if p.resumed else ""
+    click.echo(f"rebuilt {sink} from {p.archive}: {p.records} records{resumed}")
