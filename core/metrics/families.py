@@ -156,15 +156,17 @@ class Metrics:
             self.lag.labels(unit.source).observe(max(0.0, lag))
 
     def failed(self, unit: Any, error: BaseException, dead_lettered: bool) -> None:
-        """Count a failed (or dead-lettered) unit by its cause, the error's class name."""
+        """Count a failed (or dead-lettered) unit by cause: ``capture`` when the source could
+        not capture it (``unit.failure``), else the error's class name."""
         sink = getattr(error, "context", {}).get("sink")
         if sink:
             with self._lock:
                 self._down[str(sink)] = getattr(error, "message", str(error))
         if unit is None:
             return
+        cause = "capture" if getattr(unit, "failure", None) else type(error).__name__
         family = self.units_dead if dead_lettered else self.units_failed
-        family.labels(unit.source, type(error).__name__).inc()
+        family.labels(unit.source, cause).inc()
 
     # --- passes (called by the run loop) ------------------------------------------------
 

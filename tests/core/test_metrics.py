@@ -15,12 +15,12 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.errors import ConfigError, SinkUnavailable, TransientError
+from core.errors import ConfigError, EcommsError, SinkUnavailable, TransientError
 from core.health import Readiness
 from core.metrics import Meter, Metrics, MetricsObserver
 from core.metrics.server import MetricsServer, parse_address, serve
 from core.plugins import build_host
-from core.protocols import Receipt, SpooledFile, Unit
+from core.protocols import Failure, Receipt, SpooledFile, Unit
 from tests.core.hosthelp import ecomms
 
 
@@ -91,19 +91,25 @@ def test_committed_units_count_records_bytes_per_sink_and_lag(endpoint, metrics)
 
 
 def test_failures_count_by_source_and_cause(endpoint, metrics) -> None:
-    """Retried failures and dead letters are counted apart, labelled by the error's class."""
+    """Retried failures and dead letters are counted apart, by the error's class, or
+    ``capture`` when the source could not capture the unit."""
     server, _ = endpoint
     host = build_host({})
     host.add_observer(MetricsObserver(metrics), name="metrics")
     host.on_error(_unit("m1"), TransientError("HTTP 503"), dead_lettered=False)
     host.on_error(_unit("m1"), TransientError("HTTP 503"), dead_lettered=False)
     host.on_error(_unit("m2"), ValueError("bad"), dead_lettered=True)
+    refused = _unit("m3")
+    refused.failure = Failure(message="file 1 fails verification", transient=False)
+    host.on_error(refused, EcommsError(refused.failure.message), dead_lettered=True)
     host.on_error(None, TransientError("listing failed"), dead_lettered=False)
     got = scrape(server)
     failed = ("ecomms_units_failed_total", (("cause", "TransientError"), ("source", "zoom")))
     assert got[failed] == 2
     dead = ("ecomms_units_dead_lettered_total", (("cause", "ValueError"), ("source", "zoom")))
     assert got[dead] == 1
+    capture = ("ecomms_units_dead_lettered_total", (("cause", "capture"), ("source", "zoom")))
+    assert got[capture] == 1
 
 
 def test_meter_counts_requests_429s_and_waits(endpoint, metrics) -> None:

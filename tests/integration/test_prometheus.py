@@ -14,12 +14,14 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from ecomms_zoom_simulator import Simulator
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fixtures.cli import start_ecomms
 from tests.fixtures.zoom_simulator import zoom_source_toml
@@ -49,21 +51,22 @@ def _until(what: str, probe: Callable[[], Any], timeout: float = 60) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def capture(tmp_path: Path, zoom_simulator: Simulator) -> Iterator[tuple[str, Simulator]]:
-    """A continuous ``ecomms run`` with metrics on a free port; yields its ``host:port``."""
-    run = tmp_path / "run"
+@contextmanager
+def running(run: Path, sim: Simulator, host_options: str = "") -> Iterator[str]:
+    """A continuous ``ecomms run`` in ``run`` with metrics on a free port; yields its
+    ``host:port``. ``host_options`` are more ``[ecomms]`` lines."""
     run.mkdir()
     (run / "ecomms.toml").write_text(
-        '[ecomms]\npoll_interval = 10\n[metrics]\nenabled = true\naddress = "127.0.0.1:0"\n'
-        + zoom_source_toml(zoom_simulator)
+        f"[ecomms]\npoll_interval = 10\n{host_options}"
+        '[metrics]\nenabled = true\naddress = "127.0.0.1:0"\n'
+        + zoom_source_toml(sim)
         + '[sinks.filesystem]\npath = "archive"\n[sinks.sqlite]\npath = "search.db"\n'
     )
     with (run / "run.log").open("w") as log:
         process = start_ecomms(
             "run",
             cwd=run,
-            env={"ZOOM_CLIENT_SECRET": zoom_simulator.client_secret},
+            env={"ZOOM_CLIENT_SECRET": sim.client_secret},
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
@@ -74,11 +77,18 @@ def capture(tmp_path: Path, zoom_simulator: Simulator) -> Iterator[tuple[str, Si
         return found[1] if found else None
 
     try:
-        yield _until("the metrics endpoint", address), zoom_simulator
+        yield _until("the metrics endpoint", address)
     finally:
         process.terminate()
         process.wait(timeout=60)
     assert "Traceback" not in (run / "run.log").read_text()
+
+
+@pytest.fixture
+def capture(tmp_path: Path, zoom_simulator: Simulator) -> Iterator[tuple[str, Simulator]]:
+    """A continuous ``ecomms run`` of the simulator with metrics on; yields its address."""
+    with running(tmp_path / "run", zoom_simulator) as address:
+        yield address, zoom_simulator
 
 
 @pytest.fixture
@@ -160,3 +170,35 @@ def test_promtool_accepts_the_scraped_body(capture, tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip() == "" and checked.stderr.strip() == "", checked
+
+
+def _samples(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    body = httpx.get(f"{url}/metrics").text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+    }
+
+
+def test_dead_letters_and_429s_show_in_the_metrics_and_the_run_stays_ready(
+    tmp_path: Path, zoom_simulator_factory: Callable[..., Simulator]
+) -> None:
+    """Every download corrupted and a 429 burst: the dead letters are counted by cause and
+    waiting in the store, the 429s and the wait they cost by rate label; the pass itself
+    succeeded, so the run is ready (the alert on dead letters is what calls someone)."""
+    sim = zoom_simulator_factory(
+        seed=7, meetings=3, faults=["corrupt_download:always", "429_burst:3"]
+    )
+    with running(tmp_path / "run", sim, "max_attempts = 1\n") as address:
+        url = f"http://{address}"
+        _until("a pass", lambda: httpx.get(f"{url}/readyz").status_code == 200)
+        got = _samples(url)
+    source = ("source", "zoom_ecomms")
+    dead = {k: v for k, v in got.items() if k[0] == "ecomms_units_dead_lettered_total"}
+    assert dead and all(dict(labels)["source"] == "zoom_ecomms" for _, labels in dead)
+    assert {dict(labels)["cause"] for _, labels in dead} == {"capture"}  # the source's failure
+    assert got[("ecomms_dead_letters", (source,))] == sum(dead.values()) > 0
+    limited = sum(v for k, v in got.items() if k[0] == "ecomms_api_rate_limited_total")
+    waited = sum(v for k, v in got.items() if k[0] == "ecomms_rate_limit_wait_seconds_total")
+    assert limited == 3 and waited >= 1.0  # the simulator asks for about 1 s per 429
