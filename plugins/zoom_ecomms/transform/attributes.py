@@ -1,9 +1,10 @@
 """The Zoom metadata attributes (DESIGN §4.3): the public search contract, and their values.
 
 ``ATTRIBUTES`` declares each attribute's name, type and meaning; the functions below compute
-the values for a meeting, an archive file and a summary, typed as declared (dates as aware
-UTC datetimes, sizes as ints, booleans as bools). An absent Zoom field gives no attribute:
-nothing is invented (external meetings have no ``MeetingId`` / ``MeetingHostId``).
+the values from the typed Zoom objects of a meeting, an archive file and a summary, typed as
+declared (dates as aware UTC datetimes, sizes as ints, booleans as bools). An absent Zoom
+field gives no attribute: nothing is invented (external meetings have no ``MeetingId`` /
+``MeetingHostId``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.records import AttributeSpec
-
-from .values import as_bool, as_datetime, as_int, as_str, bad, payload_list
+from plugins.zoom_ecomms.models import (
+    ArchiveFile,
+    ArchiveMeeting,
+    DashboardParticipant,
+    MeetingSummary,
+    zoom_time,
+)
 
 __all__ = [
     "ATTRIBUTES",
@@ -77,36 +83,6 @@ ATTRIBUTES: list[AttributeSpec] = [
        description="Start of the part of the meeting the AI Companion summary covers, UTC."),
 ]  # fmt: skip
 
-_MEETING_FIELDS = (
-    ("MeetingAccountName", "account_name", as_str),
-    ("MeetingCompleteTime", "complete_time", as_datetime),
-    ("MeetingDurationInSecond", "duration_in_second", as_int),
-    ("MeetingHostId", "host_id", as_str),
-    ("MeetingId", "id", as_str),
-    ("MeetingIsBreakoutRoom", "is_breakout_room", as_bool),
-    ("MeetingMeetingType", "meeting_type", as_str),
-    ("MeetingUUID", "uuid", as_str),
-)
-
-_FILE_FIELDS = (
-    ("ArchiveFileFileExtension", "file_extension", as_str),
-    ("ArchiveFileFileSize", "file_size", as_int),
-    ("ArchiveFileFileType", "file_type", as_str),
-    ("ArchiveFileId", "id", as_str),
-    ("ArchiveFileIsIndividual", "individual", as_bool),
-    ("ArchiveFileParticipantEmail", "participant_email", as_str),
-    ("ArchiveFileParticipantJoinTime", "participant_join_time", as_datetime),
-    ("ArchiveFileParticipantLeaveTime", "participant_leave_time", as_datetime),
-    ("ArchiveFileRecordingType", "recording_type", as_str),
-)
-
-_SUMMARY_FIELDS = (
-    ("SummaryCreatedTime", "summary_created_time", as_datetime),
-    ("SummaryEndTime", "summary_end_time", as_datetime),
-    ("SummaryLastModifiedTime", "summary_last_modified_time", as_datetime),
-    ("SummaryStartTime", "summary_start_time", as_datetime),
-)
-
 _OPTIONAL = {
     "join with archiving": "ParticipantsJoinWithArchiving",
     "join without archiving": "ParticipantsJoinWithoutArchiving",
@@ -114,40 +90,55 @@ _OPTIONAL = {
 }
 
 
-def _pick(body: dict[str, Any], fields: tuple, where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, key, convert in fields:
-        value = convert(body.get(key), where, key)
-        if value is not None and value != "":
-            out[name] = value
-    return out
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the absent ones (``None``, ``""``): nothing is invented."""
+    return {name: value for name, value in values.items() if value is not None and value != ""}
 
 
-def meeting_attributes(meeting: dict[str, Any]) -> dict[str, Any]:
+def meeting_attributes(meeting: ArchiveMeeting) -> dict[str, Any]:
     """Meeting-level attributes from the archive meeting object (ZOOM_API §2.4).
 
     A meeting number of 0 is how a stripped id may arrive (external meetings): omitted.
     """
-    attrs = _pick(meeting, _MEETING_FIELDS, "payload meeting")
-    if attrs.get("MeetingId") == "0":
-        del attrs["MeetingId"]
-    return attrs
+    number = "" if meeting.id is None or str(meeting.id) == "0" else str(meeting.id)
+    return _present({
+        "MeetingAccountName": meeting.account_name,
+        "MeetingCompleteTime": zoom_time(meeting.complete_time),
+        "MeetingDurationInSecond": meeting.duration_in_second,
+        "MeetingHostId": meeting.host_id,
+        "MeetingId": number,
+        "MeetingIsBreakoutRoom": meeting.is_breakout_room,
+        "MeetingMeetingType": meeting.meeting_type,
+        "MeetingUUID": meeting.uuid,
+    })  # fmt: skip
 
 
-def file_attributes(meta: dict[str, Any], where: str) -> dict[str, Any]:
+def file_attributes(file: ArchiveFile) -> dict[str, Any]:
     """ArchiveFile* attributes from an archive file object (ZOOM_API §2.5)."""
-    attrs = _pick(meta, _FILE_FIELDS, where)
-    if not attrs.get("ArchiveFileIsIndividual"):
-        attrs.pop("ArchiveFileParticipantEmail", None)
-    return attrs
+    return _present({
+        "ArchiveFileFileExtension": file.file_extension,
+        "ArchiveFileFileSize": file.file_size,
+        "ArchiveFileFileType": file.file_type,
+        "ArchiveFileId": file.id,
+        "ArchiveFileIsIndividual": file.individual,
+        "ArchiveFileParticipantEmail": file.participant_email if file.individual else "",
+        "ArchiveFileParticipantJoinTime": zoom_time(file.participant_join_time),
+        "ArchiveFileParticipantLeaveTime": zoom_time(file.participant_leave_time),
+        "ArchiveFileRecordingType": file.recording_type,
+    })  # fmt: skip
 
 
-def summary_attributes(summary: dict[str, Any]) -> dict[str, Any]:
+def summary_attributes(summary: MeetingSummary) -> dict[str, Any]:
     """Summary* attributes from a meeting summary body (ZOOM_API §6.7)."""
-    return _pick(summary, _SUMMARY_FIELDS, "payload summary")
+    return _present({
+        "SummaryCreatedTime": zoom_time(summary.summary_created_time),
+        "SummaryEndTime": zoom_time(summary.summary_end_time),
+        "SummaryLastModifiedTime": zoom_time(summary.summary_last_modified_time),
+        "SummaryStartTime": zoom_time(summary.summary_start_time),
+    })  # fmt: skip
 
 
-def optional_archiving_attributes(dashboard: Any) -> dict[str, Any]:
+def optional_archiving_attributes(dashboard: list[DashboardParticipant] | None) -> dict[str, Any]:
     """IsOptionalRecording and the Participants* email lists from dashboard participants.
 
     Without a dashboard payload (Pro plan) nothing is returned: absence is not ``False``.
@@ -155,16 +146,12 @@ def optional_archiving_attributes(dashboard: Any) -> dict[str, Any]:
     """
     if dashboard is None:
         return {}
-    where = "payload dashboard_participants"
     lists: dict[str, list[str]] = {name: [] for name in _OPTIONAL.values()}
     chose = False
-    for index, person in enumerate(payload_list(dashboard, where)):
-        if not isinstance(person, dict):
-            raise bad(where, f"[{index}]", "expected an object")
-        value = as_str(person.get("optional_archiving"), where, f"[{index}].optional_archiving")
-        value = value.strip().lower()
+    for person in dashboard:
+        value = person.optional_archiving.strip().lower()
         chose = chose or value == "join with archiving"
-        email = as_str(person.get("email"), where, f"[{index}].email").strip()
+        email = person.email.strip()
         target = lists.get(_OPTIONAL.get(value, ""))
         if target is not None and email and email not in target:
             target.append(email)

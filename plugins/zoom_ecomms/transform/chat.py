@@ -14,7 +14,7 @@ from .chat_txt import parse_txt_chat
 from .conversation import build_conversation
 from .fallback import fallback_record
 from .guard import try_value
-from .media import file_label
+from .media import archive_file
 from .meeting import MeetingContext, artifact_of
 from .values import read_bytes
 
@@ -79,7 +79,7 @@ def build_chat_record(
         for party in thread.participants:
             roster.add(party)
     attrs = dict(ctx.attributes)
-    attrs.update(file_attributes(chosen[0].meta or {}, file_label(chosen[0])))
+    attrs.update(file_attributes(archive_file(chosen[0])))
     return ctx.base(
         ChatRecord,
         ctx.record_id("chat"),

@@ -9,6 +9,7 @@ from core.records import Record
 
 from .attributes import file_attributes
 from .guard import try_value
+from .media import archive_file
 from .meeting import MeetingContext, artifact_of
 
 __all__ = ["fallback_record"]
@@ -28,9 +29,11 @@ def fallback_record(
     files as artifacts with the ArchiveFile* attributes of the first (when readable), their
     names and media types as text, no parsed content, and ``errors``."""
     attrs = dict(ctx.attributes)
-    if files:
-        meta = files[0].meta or {}
-        attrs.update(try_value([], "", lambda: file_attributes(meta, ""), dict[str, Any]()))
+    if files and files[0].role == "file":
+        first = files[0]
+        attrs.update(
+            try_value([], "", lambda: file_attributes(archive_file(first)), dict[str, Any]())
+        )
     lines = [title, *(f"File: {f.name or f.file_id} ({f.media_type})" for f in files)]
     return ctx.base(
         record_type,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import msgspec
 
+from core.errors import PayloadError
 from core.protocols import SpooledFile
 from core.records import MediaRecord
+from plugins.zoom_ecomms.models import ArchiveFile
 
 from .attributes import file_attributes
 from .meeting import MeetingContext, artifact_of
 
-__all__ = ["build_media_record", "file_kind", "file_label"]
+__all__ = ["archive_file", "build_media_record", "file_kind", "file_label"]
 
 _BY_TYPE = {
     "MP4": "media",
@@ -43,21 +45,28 @@ def file_label(spooled: SpooledFile) -> str:
     return f"{file_type} file {spooled.file_id}"
 
 
-def _describe(ctx: MeetingContext, meta: dict[str, Any]) -> str:
-    file_type = str(meta.get("file_type") or "").upper()
+def archive_file(spooled: SpooledFile) -> ArchiveFile:
+    """The Zoom archive file object a ``file`` part describes (its ``meta``), typed."""
+    try:
+        return msgspec.convert(spooled.meta or {}, ArchiveFile, strict=False)
+    except msgspec.ValidationError as exc:
+        raise PayloadError(f"{file_label(spooled)}: archive file object: {exc}") from None
+
+
+def _describe(ctx: MeetingContext, file: ArchiveFile) -> str:
+    file_type = file.file_type.upper()
     what = {"MP4": "Video", "M4A": "Audio"}.get(file_type, f"{file_type or 'Unknown'} file")
-    who = str(meta.get("participant_email") or "") if meta.get("individual") else ""
-    recording = str(meta.get("recording_type") or "")
-    detail = ", ".join(x for x in (recording, who and f"participant {who}") if x)
+    who = file.participant_email if file.individual else ""
+    detail = ", ".join(x for x in (file.recording_type, who and f"participant {who}") if x)
     return f"{what} of {ctx.title}" + (f" ({detail})" if detail else "")
 
 
 def build_media_record(ctx: MeetingContext, spooled: SpooledFile) -> MediaRecord:
     """One MediaRecord per media (or unknown) file: the artifact and its ArchiveFile* attributes."""
-    meta = spooled.meta or {}
+    file = archive_file(spooled)
     attrs = dict(ctx.attributes)
-    attrs.update(file_attributes(meta, file_label(spooled)))
-    description = _describe(ctx, meta)
+    attrs.update(file_attributes(file))
+    description = _describe(ctx, file)
     participants = ctx.roster.parties()
     email = attrs.get("ArchiveFileParticipantEmail", "")
     if email:

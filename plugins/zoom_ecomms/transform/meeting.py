@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import msgspec
+
 from core.protocols import Unit
 from core.records import Artifact, MeetingRecord, Party, Record, record_id
+from plugins.zoom_ecomms.models import ArchiveMeeting, zoom_time
 
 from .attributes import meeting_attributes, optional_archiving_attributes
-from .guard import try_value
 from .participants import Roster, roster_from_payloads
-from .values import as_datetime, as_str
+from .payloads import Payloads
 
 __all__ = ["MeetingContext", "build_meeting_record", "meeting_context"]
 
@@ -66,9 +68,19 @@ class MeetingContext:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PEOPLE = ("participants", "report_participants", "dashboard_participants", "panelists")
 
 
-def meeting_context(unit: Unit) -> MeetingContext:
+def _listed(unit: Unit) -> ArchiveMeeting:
+    """The source's bookkeeping of the listed meeting, or an empty meeting of the unit's key."""
+    listed = unit.meta.get("meeting")
+    try:
+        return msgspec.convert(listed, ArchiveMeeting, strict=False)
+    except msgspec.ValidationError:
+        return ArchiveMeeting(uuid=unit.key)
+
+
+def meeting_context(unit: Unit, payloads: Payloads) -> MeetingContext:
     """Read the unit's meeting payload into the context its records share.
 
     Never raises: what cannot be read is left out and named in ``errors`` (they go on the
@@ -76,43 +88,24 @@ def meeting_context(unit: Unit) -> MeetingContext:
     listed meeting (``unit.meta["meeting"]``) stands in; without any start time the records
     are dated at the Unix epoch, so the unit is still archived and searchable by its id.
     """
-    errors: list[str] = []
-    meeting = unit.payloads.get("meeting")
-    if not isinstance(meeting, dict):
-        errors.append(f"zoom unit {unit.key}: payloads.meeting: missing or not an object")
-        listed = unit.meta.get("meeting")
-        meeting = dict(listed) if isinstance(listed, dict) else {}
-    where = "payload meeting"
-    uuid = try_value(errors, where, lambda: as_str(meeting.get("uuid"), where, "uuid"), "")
-    uuid = uuid or unit.key
-    start = try_value(
-        errors, where, lambda: as_datetime(meeting.get("start_time"), where, "start_time"), None
-    )
+    errors = payloads.errors_of("meeting", "host", *_PEOPLE)
+    meeting = payloads.meeting
+    if meeting is None:
+        if "meeting" not in payloads.errors:
+            errors.insert(0, f"zoom unit {unit.key}: payload meeting: missing")
+        meeting = _listed(unit)
+    uuid = meeting.uuid or unit.key
+    start = zoom_time(meeting.start_time)
+    if start is None and meeting.start_time:
+        errors.append(f"payload meeting: start_time: not a date-time: {meeting.start_time!r}")
     occurred = start or unit.occurred_at
     if occurred is None:
-        errors.append(f"{where}: start_time: missing: the meeting has no start time")
+        errors.append("payload meeting: start_time: missing: the meeting has no start time")
         occurred = _EPOCH
-    only_uuid: dict[str, Any] = {"MeetingUUID": uuid}
-    attrs = try_value(errors, where, lambda: meeting_attributes(meeting), only_uuid)
-    dashboard = unit.payloads.get("dashboard_participants")
-    optional = try_value(
-        errors,
-        "payload dashboard_participants",
-        lambda: optional_archiving_attributes(dashboard),
-        dict[str, Any](),
-    )
-    attrs.update(optional)
-    topic = try_value(errors, where, lambda: as_str(meeting.get("topic"), where, "topic"), "")
-    topic = topic.strip() or unit.title
-    is_external = attrs.get("MeetingMeetingType") == "external"
-    kind = "External meeting" if is_external else "Meeting"
-    host_id = attrs.get("MeetingHostId", "")
-    parent = try_value(
-        errors,
-        where,
-        lambda: as_str(meeting.get("parent_meeting_id"), where, "parent_meeting_id"),
-        "",
-    )
+    attrs = meeting_attributes(meeting)
+    attrs.update(optional_archiving_attributes(payloads.dashboard_participants))
+    topic = meeting.topic.strip() or unit.title
+    kind = "External meeting" if meeting.is_external else "Meeting"
     return MeetingContext(
         source=unit.source,
         uuid=uuid,
@@ -120,11 +113,11 @@ def meeting_context(unit: Unit) -> MeetingContext:
         title=topic or f"{kind} {uuid}",
         start=start,
         occurred_at=occurred,
-        host_id=host_id,
-        is_breakout=bool(attrs.get("MeetingIsBreakoutRoom")),
-        parent_uuid=parent,
+        host_id=meeting.host_id,
+        is_breakout=meeting.is_breakout_room,
+        parent_uuid=meeting.parent_meeting_id,
         attributes=attrs,
-        roster=roster_from_payloads(unit.payloads, host_id, errors),
+        roster=roster_from_payloads(payloads, meeting.host_id),
         artifacts=[artifact_of(f) for f in unit.files],
         errors=errors,
     )

@@ -7,24 +7,15 @@ then display name; the merged party keeps the earliest join and the latest leave
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from functools import partial
-from typing import Any
 
 from core.records import Party
+from plugins.zoom_ecomms.models import User, zoom_time
 
-from .guard import try_value
-from .values import as_datetime, as_str, bad, payload_list
+from .payloads import Payloads
 
 __all__ = ["Roster", "roster_from_payloads"]
-
-# payload name -> (name field, email field, role)
-_SOURCES = (
-    ("participants", "name", "user_email", ""),
-    ("report_participants", "name", "user_email", ""),
-    ("dashboard_participants", "user_name", "email", ""),
-    ("panelists", "name", "email", "panelist"),
-)
 
 # When payloads disagree on a role, the most specific one wins.
 _RANK = {"": 0, "attendee": 1, "respondent": 1, "asker": 1, "panelist": 2, "cohost": 3, "host": 4}
@@ -101,61 +92,45 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     return min(a, b)
 
 
-def _party(item: Any, where: str, name_key: str, email_key: str, role: str) -> Party:
-    if not isinstance(item, dict):
-        raise bad(where, "item", "expected an object")
+def _party(name: str, email: str, pid: str, role: str, join: str, leave: str) -> Party:
     return Party(
-        name=as_str(item.get(name_key), where, name_key).strip(),
-        email=as_str(item.get(email_key), where, email_key).strip(),
-        id=as_str(item.get("id"), where, "id"),
-        role=role or as_str(item.get("role"), where, "role"),
-        join_time=as_datetime(item.get("join_time"), where, "join_time"),
-        leave_time=as_datetime(item.get("leave_time"), where, "leave_time"),
+        name=name.strip(),
+        email=email.strip(),
+        id=pid,
+        role=role,
+        join_time=zoom_time(join),
+        leave_time=zoom_time(leave),
     )
 
 
-def _host(payloads: dict[str, Any], host_id: str) -> Party | None:
-    host = payloads.get("host")
-    if isinstance(host, dict):
-        where = "payload host"
-        name = as_str(host.get("display_name"), where, "display_name")
-        if not name:
-            first = as_str(host.get("first_name"), where, "first_name")
-            name = f"{first} {as_str(host.get('last_name'), where, 'last_name')}".strip()
-        return Party(
-            name=name,
-            email=as_str(host.get("email"), where, "email"),
-            id=as_str(host.get("id"), where, "id") or host_id,
-            role="host",
-        )
+def _host(host: User | None, host_id: str) -> Party | None:
+    if host is not None:
+        name = host.display_name or f"{host.first_name} {host.last_name}".strip()
+        return Party(name=name, email=host.email, id=host.id or host_id, role="host")
     return Party(id=host_id, role="host") if host_id else None
 
 
-def _items(payloads: dict[str, Any], payload: str, errors: list[str]) -> list[Any]:
-    where = f"payload {payload}"
-    return try_value(errors, where, lambda: payload_list(payloads.get(payload), where), [])
+def _people(payloads: Payloads) -> Iterator[Party]:
+    """Everyone of the participant payloads, in payload order (past, report, dashboard,
+    panelists)."""
+    for past in (*payloads.participants, *payloads.report_participants):
+        yield _party(past.name, past.user_email, past.id, "", past.join_time, past.leave_time)
+    for d in payloads.dashboard_participants or []:
+        yield _party(d.user_name, d.email, d.id, d.role, d.join_time, d.leave_time)
+    for panelist in payloads.panelists:
+        yield Party(name=panelist.name.strip(), email=panelist.email.strip(), id=panelist.id,
+                    role="panelist")  # fmt: skip
 
 
-def roster_from_payloads(payloads: dict[str, Any], host_id: str, errors: list[str]) -> Roster:
-    """Merge the host and every participant payload of a unit into one roster.
-
-    A payload or person that cannot be read is left out, its error line added to ``errors``;
-    everyone else is still merged.
-    """
+def roster_from_payloads(payloads: Payloads, host_id: str) -> Roster:
+    """Merge the host and every participant payload of a unit into one roster."""
     roster = Roster()
-    host = try_value(errors, "payload host", lambda: _host(payloads, host_id), None)
+    host = _host(payloads.host, host_id)
     if host is not None:
         roster.add(host)
-    for payload, name_key, email_key, role in _SOURCES:
-        for index, item in enumerate(_items(payloads, payload, errors)):
-            where = f"payload {payload}[{index}]"
-            party = try_value(
-                errors, where, partial(_party, item, where, name_key, email_key, role), None
-            )
-            if party is None:
-                continue
-            if host_id and party.id == host_id:
-                party.role = "host"
-            if party.name or party.email or party.id:
-                roster.add(party)
+    for party in _people(payloads):
+        if host_id and party.id == host_id:
+            party.role = "host"
+        if party.name or party.email or party.id:
+            roster.add(party)
     return roster

@@ -2,67 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.records import Entry, PollRecord
+from plugins.zoom_ecomms.models import PollList, PollResults, zoom_time
 
 from .meeting import MeetingContext
-from .respondents import add_respondent, answers, object_body, question_line
-from .values import as_datetime, as_list, as_str, bad
+from .respondents import add_respondent, question_line, respondent
 
 __all__ = ["build_poll_record"]
 
 
-def _definitions(body: Any) -> tuple[dict[str, str], list[str]]:
+def _definitions(body: PollList | None) -> tuple[dict[str, str], list[str]]:
     """Poll titles by poll id, and the readable lines of every poll's questions."""
-    where = "payload poll_definitions"
-    body = object_body(body, where)
-    if body is None:
-        return {}, []
     titles: dict[str, str] = {}
     lines: list[str] = []
-    for i, poll in enumerate(as_list(body.get("polls"), where, "polls")):
-        if not isinstance(poll, dict):
-            raise bad(where, f"polls[{i}]", "expected an object")
-        title = as_str(poll.get("title"), where, f"polls[{i}].title")
-        titles[as_str(poll.get("id"), where, f"polls[{i}].id")] = title
-        lines.append(f"Poll: {title}")
-        for j, question in enumerate(
-            as_list(poll.get("questions"), where, f"polls[{i}].questions")
-        ):
-            field = f"polls[{i}].questions[{j}]"
-            if not isinstance(question, dict):
-                raise bad(where, field, "expected an object")
-            name = as_str(question.get("name"), where, f"{field}.name")
-            options = [
-                as_str(a, where, f"{field}.answers")
-                for a in as_list(question.get("answers"), where, f"{field}.answers")
-            ]
-            lines.append(question_line(name, options))
+    for poll in body.polls if body is not None else []:
+        titles[poll.id] = poll.title
+        lines.append(f"Poll: {poll.title}")
+        lines.extend(question_line(q.name, q.answers) for q in poll.questions)
     return titles, lines
 
 
-def _answers(body: Any, titles: dict[str, str]) -> list[Entry]:
-    where = "payload poll_results"
-    body = object_body(body, where)
-    if body is None:
-        return []
+def _answers(body: PollResults | None, titles: dict[str, str]) -> list[Entry]:
     entries = []
-    for author, detail, field, _ in answers(body, where, "questions", "question_details"):
-        poll_id = as_str(detail.get("polling_id"), where, f"{field}.polling_id")
-        entries.append(Entry(
-            kind="poll_answer",
-            title=titles.get(poll_id, ""),
-            question=as_str(detail.get("question"), where, f"{field}.question"),
-            answer=as_str(detail.get("answer"), where, f"{field}.answer"),
-            author=author,
-            at=as_datetime(detail.get("date_time"), where, f"{field}.date_time"),
-            id=poll_id,
-        ))  # fmt: skip
+    for item in body.questions if body is not None else []:
+        author = respondent(item.name, item.email)
+        for detail in item.question_details:
+            entries.append(Entry(
+                kind="poll_answer",
+                title=titles.get(detail.polling_id, ""),
+                question=detail.question,
+                answer=detail.answer,
+                author=author,
+                at=zoom_time(detail.date_time),
+                id=detail.polling_id,
+            ))  # fmt: skip
     return entries
 
 
-def build_poll_record(ctx: MeetingContext, definitions: Any, results: Any) -> PollRecord:
+def build_poll_record(
+    ctx: MeetingContext, definitions: PollList | None, results: PollResults | None
+) -> PollRecord:
     """The meeting's polls: questions from the definitions, one entry per answer given."""
     titles, lines = _definitions(definitions)
     entries = _answers(results, titles)

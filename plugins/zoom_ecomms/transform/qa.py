@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.records import Entry, QARecord
+from plugins.zoom_ecomms.models import QaResults
 
 from .meeting import MeetingContext
-from .respondents import add_respondent, answers
-from .values import as_str, bad
+from .respondents import add_respondent, respondent
 
 __all__ = ["build_qa_record"]
 
 
-def _entries(body: Any) -> list[Entry]:
-    where = "payload qa"
-    if not isinstance(body, dict):
-        raise bad(where, "body", "expected an object")
+def _entries(body: QaResults) -> list[Entry]:
     entries: list[Entry] = []
-    for author, detail, field, number in answers(body, where, "questions", "question_details"):
+    for i, item in enumerate(body.questions, start=1):
+        author = respondent(item.name, item.email)
         author.role = "asker"
-        question = as_str(detail.get("question"), where, f"{field}.question")
-        answer = as_str(detail.get("answer"), where, f"{field}.answer")
-        qid = f"q{number}"
-        entries.append(Entry(kind="question", question=question, author=author, id=qid))
-        if answer:
-            entries.append(Entry(kind="answer", question=question, answer=answer, id=qid + "a"))
+        for j, detail in enumerate(item.question_details, start=1):
+            qid = f"q{i}.{j}"
+            entries.append(Entry(kind="question", question=detail.question, author=author, id=qid))
+            if detail.answer:
+                entries.append(Entry(
+                    kind="answer", question=detail.question, answer=detail.answer, id=qid + "a"
+                ))  # fmt: skip
     return entries
 
 
-def build_qa_record(ctx: MeetingContext, body: Any) -> QARecord:
+def build_qa_record(ctx: MeetingContext, body: QaResults) -> QARecord:
     """One entry per question (with its asker) and one per answer (linked by id)."""
     entries = _entries(body)
     roster = ctx.roster.copy()

@@ -6,7 +6,7 @@ from core.protocols import SpooledFile
 from core.records import CaptionsRecord, Party, Segment, TranscriptRecord
 
 from .attributes import file_attributes
-from .media import file_label
+from .media import archive_file
 from .meeting import MeetingContext, artifact_of
 from .values import read_bytes
 from .vtt import parse_vtt
@@ -38,7 +38,7 @@ def build_timed_text_record(
     for speaker in dict.fromkeys(s.speaker for s in segments if s.speaker):
         roster.add(Party(name=speaker))
     attrs = dict(ctx.attributes)
-    attrs.update(file_attributes(spooled.meta or {}, file_label(spooled)))
+    attrs.update(file_attributes(archive_file(spooled)))
     record_type: type[TranscriptRecord | CaptionsRecord] = (
         TranscriptRecord if kind == "transcript" else CaptionsRecord
     )

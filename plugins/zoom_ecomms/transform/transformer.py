@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import msgspec
 
@@ -32,7 +32,7 @@ from .fallback import fallback_record
 from .guard import attempt
 from .media import build_media_record, file_kind, file_label
 from .meeting import MeetingContext, build_meeting_record, meeting_context
-from .parts_view import with_payloads
+from .payloads import Payloads, read_payloads
 from .polls import build_poll_record
 from .qa import build_qa_record
 from .summary import build_summary_record
@@ -62,7 +62,7 @@ def build_records(unit: Unit) -> list[Record]:
     ``errors`` naming the part.
     """
     with _gc_paused():
-        return _build(with_payloads(unit))
+        return _build(unit)
 
 
 def _file_records(ctx: MeetingContext, by_kind: dict[str, list[SpooledFile]]) -> list[Record]:
@@ -95,23 +95,29 @@ def _file_records(ctx: MeetingContext, by_kind: dict[str, list[SpooledFile]]) ->
     return records
 
 
-def _payload_records(ctx: MeetingContext, payloads: dict[str, Any]) -> list[Record]:
+def _payload_records(ctx: MeetingContext, payloads: Payloads) -> list[Record]:
+    """The records built from payloads; a page that did not decode is named in the record's
+    errors (the record is a fallback when none of its payloads decoded)."""
     records: list[Record] = []
     for names, build, record_type, part, noun in _PAYLOAD_RECORDS:
-        bodies = [payloads.get(name) for name in names]
+        bodies = [getattr(payloads, name) for name in names]
+        errors = payloads.errors_of(*names)
+        fallback = partial(
+            fallback_record, ctx, record_type, ctx.record_id(part), f"{noun}: {ctx.title}", []
+        )
         if all(body is None for body in bodies):
+            if errors:
+                records.append(fallback(errors))
             continue
-        records.append(attempt(
-            "payload " + " / ".join(names),
-            partial(build, ctx, *bodies),
-            partial(fallback_record, ctx, record_type, ctx.record_id(part),
-                    f"{noun}: {ctx.title}", []),
-        ))  # fmt: skip
+        record = attempt("payload " + " / ".join(names), partial(build, ctx, *bodies), fallback)
+        record.errors = [*errors, *record.errors]
+        records.append(record)
     return records
 
 
 def _build(unit: Unit) -> list[Record]:
-    ctx = meeting_context(unit)
+    payloads = read_payloads(unit)
+    ctx = meeting_context(unit, payloads)
     meeting = attempt(
         f"zoom unit {unit.key}",
         partial(build_meeting_record, ctx, unit),
@@ -126,7 +132,7 @@ def _build(unit: Unit) -> list[Record]:
     files = _file_records(ctx, by_kind)
     chat = next((r for r in files if isinstance(r, ChatRecord)), None)
     attachments = _attachment_records(ctx, by_kind.get("attachment", []), chat)
-    return [meeting, *files, *attachments, *_payload_records(ctx, unit.payloads)]
+    return [meeting, *files, *attachments, *_payload_records(ctx, payloads)]
 
 
 def _attachment_records(

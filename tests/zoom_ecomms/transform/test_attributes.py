@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
+
+from plugins.zoom_ecomms.models import ArchiveFile, ArchiveMeeting, DashboardParticipant
 from plugins.zoom_ecomms.transform import ATTRIBUTES
 from plugins.zoom_ecomms.transform.attributes import (
     file_attributes,
@@ -22,6 +25,13 @@ DESIGN_NAMES = {
     "ParticipantsNoOptionalArchiving", "SummaryCreatedTime", "SummaryEndTime",
     "SummaryLastModifiedTime", "SummaryStartTime",
 }  # fmt: skip
+
+
+def typed(model, value):
+    """``value`` (JSON as Zoom sends it) as the model the transformer reads it with."""
+    return msgspec.convert(value, model, strict=False)
+
+
 PYTHON_TYPES = {
     "keyword": str,
     "integer": int,
@@ -39,9 +49,10 @@ def test_schema_has_exactly_the_design_names_once_each() -> None:
 
 def test_values_have_the_declared_types() -> None:
     meeting = load("meeting.json")
-    values = meeting_attributes(meeting)
-    values.update(file_attributes(meeting["archive_files"][1], "m4a file f-m4a-bob"))
-    values.update(optional_archiving_attributes(load("payloads.json")["dashboard_participants"]))
+    values = meeting_attributes(typed(ArchiveMeeting, meeting))
+    values.update(file_attributes(typed(ArchiveFile, meeting["archive_files"][1])))
+    dashboard = load("payloads.json")["dashboard_participants"]
+    values.update(optional_archiving_attributes(typed(list[DashboardParticipant], dashboard)))
     types = {spec.name: spec.type for spec in ATTRIBUTES}
     assert len(values) == 21  # every meeting, file and optional-archiving attribute
     for name, value in values.items():
@@ -53,7 +64,7 @@ def test_values_have_the_declared_types() -> None:
 def test_optional_archiving_absent_without_dashboard_and_false_when_nobody_chose() -> None:
     assert optional_archiving_attributes(None) == {}
     nobody = [{"email": "a@x.example", "optional_archiving": "no optional archiving"}]
-    assert optional_archiving_attributes(nobody) == {
+    assert optional_archiving_attributes(typed(list[DashboardParticipant], nobody)) == {
         "IsOptionalRecording": False,
         "ParticipantsJoinWithArchiving": [],
         "ParticipantsJoinWithoutArchiving": [],
@@ -65,6 +76,6 @@ def test_participant_email_only_for_individual_files_and_offsets_normalised() ->
     whole = load("meeting.json")["archive_files"][0]
     whole["participant_email"] = "gateway@x.example"
     whole["participant_join_time"] = "2026-11-03T09:00:02-05:00"
-    attrs = file_attributes(whole, "mp4 file f-mp4")
+    attrs = file_attributes(typed(ArchiveFile, whole))
     assert "ArchiveFileParticipantEmail" not in attrs
     assert attrs["ArchiveFileParticipantJoinTime"].isoformat() == "2026-11-03T14:00:02+00:00"

@@ -117,32 +117,34 @@ def _set(*path: str | int, **values):
 
 
 BAD_PAYLOADS = [
-    (lambda p: p.pop("meeting"), "meeting", "payloads.meeting: missing or not an object"),
+    (lambda p: p.pop("meeting"), "meeting", "payload meeting: missing"),
     (_set("meeting", start_time="yesterday"), "meeting",
-     "payload meeting: start_time: not an ISO 8601"),
+     "payload meeting: start_time: not a date-time: 'yesterday'"),
     (_set("meeting", duration_in_second="long"), "meeting",
-     "payload meeting: duration_in_second: expected an integer"),
+     "payload meeting: Expected `int | null`, got `str` - at `$.duration_in_second`"),
     (_set("meeting", is_breakout_room="maybe"), "meeting",
-     "payload meeting: is_breakout_room: expected a boolean"),
-    (lambda p: p.update(dashboard_participants={"x": 1}), "meeting",
-     "payload dashboard_participants: participants: expected a list (or a body"),
+     "payload meeting: Expected `bool`, got `str` - at `$.is_breakout_room`"),
+    (lambda p: p.update(dashboard_participants={"participants": {"x": 1}}), "meeting",
+     "payload dashboard_participants: Expected `array`, got `object` - at `$.participants`"),
     (_set("participants", 1, join_time=17), "meeting",
-     "payload participants[1]: join_time: expected an ISO 8601"),
+     "payload participants: Expected `str`, got `int` - at `$.participants[1].join_time`"),
     (_set("poll_results", "questions", 0, question_details="Yes"), "poll",
-     "payload poll_results: questions[0].question_details: expected a list"),
+     "payload poll_results: Expected `array`, got `str` - at `$.questions[0].question_details`"),
     (lambda p: p["poll_definitions"]["polls"][0]["questions"].append("Rates down?"), "poll",
-     "payload poll_definitions: polls[0].questions[1]: expected an object"),
+     "payload poll_definitions: Expected `object`, got `str` - at `$.polls[0].questions[1]`"),
     (lambda p: p.update(poll_results=["Yes"]), "poll",
-     "payload poll_results: body: expected an object"),
+     "payload poll_results: Expected `object`, got `array`"),
     (lambda p: p["survey_report"]["survey_answers"].append("Carol"), "survey",
-     "payload survey_report survey_answers[1]: item: expected an object"),
+     "payload survey_report: Expected `object`, got `str` - at `$.survey_answers[1]`"),
     (lambda p: p["qa"]["questions"][0]["question_details"].append(3), "qa",
-     "payload qa: questions[0].question_details[2]: expected an object"),
-    (_set("survey_report", survey_answers=[{"answer_details": [{"date_time": "soon"}]}]),
-     "survey", "payload survey_report: survey_answers[0].answer_details[0].date_time"),
-    (_set("summary", summary_created_time=5), "summary", "payload summary: summary_created_time"),
+     "payload qa: Expected `object`, got `int` - at `$.questions[0].question_details[2]`"),
+    (_set("survey_report", survey_answers=[{"answer_details": [{"date_time": 5}]}]), "survey",
+     "payload survey_report: Expected `str`, got `int` - at "
+     "`$.survey_answers[0].answer_details[0].date_time`"),
+    (_set("summary", summary_created_time=5), "summary",
+     "payload summary: Expected `str`, got `int` - at `$.summary_created_time`"),
     (_set("summary", next_steps="do it"), "summary",
-     "payload summary: next_steps: expected a list"),
+     "payload summary: Expected `array`, got `str` - at `$.next_steps`"),
 ]  # fmt: skip
 
 
@@ -162,7 +164,7 @@ def test_a_bad_payload_record_keeps_its_id_and_the_meeting_attributes(tmp_path: 
     qa = {r.kind: r for r in build_records(unit)}["qa"]
     assert qa.id == good["qa"].id and qa.title == good["qa"].title
     assert qa.attributes == good["meeting"].attributes
-    assert qa.entries == [] and qa.errors == ["payload qa: body: expected an object"]
+    assert qa.entries == [] and qa.errors == ["payload qa: Expected `object`, got `array`"]
 
 
 def test_without_a_readable_meeting_the_listed_meeting_stands_in(tmp_path: Path) -> None:
@@ -172,7 +174,7 @@ def test_without_a_readable_meeting_the_listed_meeting_stands_in(tmp_path: Path)
     meeting = build_records(unit)[0]
     assert meeting.title == "Q4 desk review 📈"
     assert meeting.occurred_at == datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
-    assert meeting.errors == [f"zoom unit {unit.key}: payloads.meeting: missing or not an object"]
+    assert meeting.errors == [f"zoom unit {unit.key}: payload meeting: missing"]
 
 
 def test_error_line_names_the_file_and_field(tmp_path: Path) -> None:
