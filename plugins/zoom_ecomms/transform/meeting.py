@@ -16,7 +16,7 @@ from .attributes import meeting_attributes, optional_archiving_attributes
 from .participants import Roster, roster_from_payloads
 from .payloads import Payloads
 
-__all__ = ["MeetingContext", "build_meeting_record", "meeting_context"]
+__all__ = ["MeetingContext", "bare_context", "build_meeting_record", "meeting_context"]
 
 R = TypeVar("R", bound=Record)
 
@@ -120,6 +120,26 @@ def meeting_context(unit: Unit, payloads: Payloads) -> MeetingContext:
         roster=roster_from_payloads(payloads, meeting.host_id),
         artifacts=[artifact_of(f) for f in unit.files],
         errors=errors,
+    )
+
+
+def bare_context(unit: Unit, errors: list[str]) -> MeetingContext:
+    """The context of a unit whose meeting could not be read at all (``errors`` say why):
+    its key, title and start time as the source gave them, nobody, the meeting's UUID only."""
+    return MeetingContext(
+        source=unit.source,
+        uuid=unit.key,
+        topic=unit.title,
+        title=unit.title or f"Meeting {unit.key}",
+        start=unit.occurred_at,
+        occurred_at=unit.occurred_at or _EPOCH,
+        host_id="",
+        is_breakout=False,
+        parent_uuid="",
+        attributes={"MeetingUUID": unit.key},
+        roster=Roster(),
+        artifacts=[artifact_of(f) for f in unit.files],
+        errors=list(errors),
     )
 
 

@@ -31,7 +31,7 @@ from .chat import build_chat_record
 from .fallback import fallback_record
 from .guard import attempt
 from .media import build_media_record, file_kind, file_label
-from .meeting import MeetingContext, build_meeting_record, meeting_context
+from .meeting import MeetingContext, bare_context, build_meeting_record, meeting_context
 from .payloads import Payloads, read_payloads
 from .polls import build_poll_record
 from .qa import build_qa_record
@@ -68,9 +68,8 @@ def build_records(unit: Unit) -> list[Record]:
 def _file_records(ctx: MeetingContext, by_kind: dict[str, list[SpooledFile]]) -> list[Record]:
     records: list[Record] = []
     for spooled in by_kind.get("media", []):
-        label = f"{file_label(spooled)}"
         records.append(attempt(
-            label,
+            file_label(spooled),
             partial(build_media_record, ctx, spooled),
             partial(fallback_record, ctx, MediaRecord, ctx.record_id("media", spooled.file_id),
                     f"File of {ctx.title}", [spooled]),
@@ -116,12 +115,15 @@ def _payload_records(ctx: MeetingContext, payloads: Payloads) -> list[Record]:
 
 
 def _build(unit: Unit) -> list[Record]:
+    label = f"zoom unit {unit.key}"
     payloads = read_payloads(unit)
-    ctx = meeting_context(unit, payloads)
+    ctx = attempt(label, partial(meeting_context, unit, payloads), partial(bare_context, unit))
     meeting = attempt(
-        f"zoom unit {unit.key}",
+        label,
         partial(build_meeting_record, ctx, unit),
-        partial(fallback_record, ctx, MeetingRecord, ctx.meeting_id, ctx.title, unit.files),
+        lambda errors: fallback_record(
+            ctx, MeetingRecord, ctx.meeting_id, ctx.title, unit.files, [*ctx.errors, *errors]
+        ),
     )
     by_kind: dict[str, list[SpooledFile]] = {}
     for spooled in unit.files:

@@ -270,3 +270,45 @@ def test_a_transformer_bug_in_one_part_costs_only_that_part(tmp_path, monkeypatc
     assert kinds(records) == ALL_KINDS
     errors = errors_of(records, "captions")
     assert errors == "captions file f-cc: transformer error KeyError: 'segments'"
+
+
+def _response(tmp: Path, payload: str, page: int, body: bytes):
+    """A ``response`` part as the source spools it: one page of an API answer, as received."""
+    from plugins.zoom_ecomms.parts import write_response
+
+    return write_response(tmp, payload, page, body, {"endpoint": f"GET /{payload}"})
+
+
+def test_a_page_that_does_not_decode_costs_only_that_page(tmp_path: Path) -> None:
+    payloads = load("payloads.json")
+    people = payloads.pop("participants")
+    unit = make_unit(tmp_path, payloads=payloads)
+    first = json.dumps({"participants": people[:2], "next_page_token": "t"}).encode()
+    second = json.dumps({"participants": [{"name": "Eve", "join_time": 17}]}).encode()
+    unit.files += [
+        _response(tmp_path, "participants", 1, first),
+        _response(tmp_path, "participants", 2, second),
+    ]
+    meeting = build_records(unit)[0]
+    assert meeting.errors == [
+        "payload participants page 2: Expected `str`, got `int` - at `$.participants[0].join_time`"
+    ]
+    names = {p.name for p in meeting.participants}
+    assert {people[0]["name"], people[1]["name"]} <= names and "Eve" not in names
+
+
+def test_a_transformer_bug_reading_the_meeting_keeps_every_record(tmp_path, monkeypatch):
+    """A fault injected where the meeting is read (no input reaches such a bug today)."""
+    from plugins.zoom_ecomms.transform import transformer
+
+    def broken(unit, payloads):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(transformer, "meeting_context", broken)
+    unit = make_unit(tmp_path)
+    records = build_records(unit)
+    assert kinds(records) == ALL_KINDS
+    assert errors_of(records, "meeting") == (
+        f"zoom unit {unit.key}: transformer error ValueError: boom"
+    )
+    assert all(r.attributes["MeetingUUID"] == unit.key for r in records)
