@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from core.protocols import Context
+from core.records import RECORD_KINDS
 from core.testing.samples import make_blob, meeting_records
 from plugins.sinks.filesystem import FilesystemSink
 from tests.fixtures.cli import ecomms, start_ecomms
@@ -54,7 +55,9 @@ def test_rebuild_of_a_deleted_sqlite_file_answers_every_search_as_before(
     assert run_ecomms(config, sim, "audit", "verify").returncode == 1  # the loss is named
     rebuilt = run_ecomms(config, sim, "rebuild", "sqlite")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    stored = sum(1 for _ in (tmp_path / "archive" / "records").glob("*/*"))
+    context = Context(name="filesystem", state_dir=tmp_path, spool_dir=tmp_path / "spool")
+    archive = FilesystemSink(FilesystemSink.Config(path=str(tmp_path / "archive")), context)
+    stored = sum(1 for _ in archive.records(kinds=tuple(RECORD_KINDS)))  # captures stay out
     assert f"rebuilt sqlite from filesystem: {stored} records" in rebuilt.stdout
     assert _search_all(config, sim) == before
     audit = run_ecomms(config, sim, "audit", "verify")
