@@ -1,7 +1,8 @@
 """Benchmark: work from the archive of record without the source.
 
-``rebuild``: an archive of N records (core.testing.meeting_samples: one record of every kind per meeting)
-is refilled into an empty sqlite store by ``ecomms rebuild sqlite`` in a child process;
+``rebuild``: an archive of N records (core.testing.meeting_samples: one record of every kind
+per meeting) is refilled into an empty sqlite store by ``ecomms rebuild sqlite`` in a child
+process;
 prints the time, records/s and the child's peak RSS (constant memory: it streams the
 archive in id order and writes in batches). The archive is built on a RAM disk when there
 is one (building it is not what is measured); the sqlite store is written to the ordinary
