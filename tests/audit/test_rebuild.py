@@ -124,3 +124,24 @@ def test_rebuild_refuses_an_archive_and_an_unknown_sink_in_one_line(tmp_path):
     unknown = ecomms("rebuild", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "no enabled sink named nope" in unknown.stderr
     assert "Traceback" not in archive.stderr + unknown.stderr
+
+
+@pytest.mark.opensearch
+def test_rebuild_fills_a_new_opensearch_index_that_then_verifies(opensearch_url, tmp_path):
+    """Pointed at a new index, the sink is refilled and holds every record the ledger names."""
+    index = f"ecomms-rebuild-{os.getpid()}-{int(time.time())}"
+    sink = f'[sinks.opensearch]\nhosts = ["{opensearch_url}"]\nindex = "{{index}}"\n'
+    config = tmp_path / "ecomms.toml"
+    base = '[ecomms]\nstate_dir = ".ecomms"\n[sources.fake]\nunits = 4\nfiles = 1\n'
+    base += '[sinks.filesystem]\npath = "archive"\n'
+    config.write_text(base + sink.format(index=index + "-a"))
+    fake = {"ECOMMS_EXTRA_PLUGINS": "core.testing"}
+    assert ecomms("run", "--once", cwd=tmp_path, env=fake).returncode == 0
+    config.write_text(base + sink.format(index=index + "-b"))
+    lost = ecomms("audit", "verify", cwd=tmp_path, env=fake)
+    assert lost.returncode == 1 and "does not exist" in lost.stdout
+    rebuilt = ecomms("rebuild", "opensearch", cwd=tmp_path, env=fake)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    audit = ecomms("audit", "verify", cwd=tmp_path, env=fake)
+    assert audit.returncode == 0, audit.stdout
+    assert "ok   sink opensearch verified" in audit.stdout
