@@ -140,7 +140,7 @@ def _build(unit: Unit) -> list[Record]:
 def _attachment_records(
     ctx: MeetingContext, parts: list[SpooledFile], chat: Record | None
 ) -> list[Record]:
-    sharings = shared_in(chat)
+    sharings = shared_in(chat) if parts else {}
     return [
         attempt(
             f"attachment {part.file_id}",
