@@ -220,6 +220,8 @@ def _fate(item: InventoryItem, custody: Custody) -> tuple[str, str, int | None]:
         return "retrying", f"attempt {unit.attempts} failed: {unit.last_error}", None
     if unit.status == "committed":
         last = custody.commit_of(item.key, "")
+        if last is None:
+            return "unaccounted", "committed in the state store but in no ledger entry", None
         return "unaccounted", f"new since its unit's last commit (ledger entry {last})", None
     return "unaccounted", f"unit {unit.status}, never committed", None
 

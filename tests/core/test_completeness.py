@@ -96,6 +96,19 @@ def test_a_later_dead_letter_keeps_what_an_earlier_version_committed(tmp_path, s
     assert fates[("m1", "f2")][0] == "dead_lettered"
 
 
+def test_a_commit_missing_from_the_ledger_is_unaccounted(tmp_path, state) -> None:
+    """The state says committed but no ledger entry does: custody is not proven."""
+    _commit(state, _unit("m1", ["f1"]))
+    state.db.execute("DELETE FROM ledger")
+    fates = _fates(tmp_path, [InventoryItem(key="m1"), InventoryItem(key="m1", file_id="f1")])
+    assert fates[("m1", "")] == fates[("m1", "f1")]
+    assert fates[("m1", "")] == (
+        "unaccounted",
+        None,
+        "committed in the state store but in no ledger entry",
+    )
+
+
 def test_the_state_store_is_opened_read_only(tmp_path: Path, state: State) -> None:
     """No write goes through; a directory without a state store is one clear error."""
     _commit(state, _unit("m1", ["f1"]))
