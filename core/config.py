@@ -70,6 +70,11 @@ class MetricsSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     address: str = "127.0.0.1:9464"
     ready_intervals: Annotated[int, msgspec.Meta(ge=1)] = 3
 
+    def __post_init__(self) -> None:
+        from core.metrics.server import parse_address  # only the run loads prometheus_client
+
+        parse_address(self.address)  # a malformed address fails every command, as a typo does
+
 
 class ComponentSection(msgspec.Struct, kw_only=True):
     """One ``[CATEGORY.NAME]`` table: instance name, plugin component name, options.

@@ -7,6 +7,7 @@ with prometheus_client's own parser, as Prometheus would.
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -196,6 +197,28 @@ def test_metrics_section_rejects_unknown_keys_and_bad_values(tmp_path: Path) -> 
     result = ecomms(tmp_path, "status")
     assert result.returncode != 0 and "metrics.ready_intervals" in result.stderr
     assert "Traceback" not in result.stderr
+    (tmp_path / "ecomms.toml").write_text('[metrics]\naddress = "localhost"\n')
+    result = ecomms(tmp_path, "status")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith(
+        "metrics.address: expected HOST:PORT (e.g. 127.0.0.1:9464), got 'localhost'"
+    )
+
+
+def test_a_run_whose_metrics_port_is_taken_stops_with_one_line(tmp_path: Path) -> None:
+    """Another process holds the port: the run does not start; one line names the address."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        address = f"127.0.0.1:{holder.getsockname()[1]}"
+        (tmp_path / "ecomms.toml").write_text(
+            f'[metrics]\nenabled = true\naddress = "{address}"\n'
+            '[sources.fake]\nunits = 1\n[sinks.a]\nplugin = "fake_sink"\n'
+        )
+        result = ecomms(tmp_path, "run", "--once")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"metrics.address: cannot listen on {address}" in result.stderr
+    assert not (tmp_path / ".ecomms" / "fake-sink-a" / "records.jsonl").exists()
 
 
 def test_a_busy_address_is_one_config_error(endpoint, metrics) -> None:
