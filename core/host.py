@@ -205,6 +205,12 @@ class Host:
         self.plugins[name] = PluginInfo(name=name, distribution="ecomms", version="")
         self._observers = {hook: self._per_plugin(hook) for hook in OBSERVER_HOOKS}
 
+    def remove_observer(self, name: str) -> None:
+        """Unregister the observer :meth:`add_observer` registered as ``name``."""
+        self._pm.unregister(name=name)
+        self.plugins.pop(name, None)
+        self._observers = {hook: self._per_plugin(hook) for hook in OBSERVER_HOOKS}
+
     def _observe(self, hook_name: str, **kwargs: Any) -> None:
         for info, caller in self._observers[hook_name]:
             try:

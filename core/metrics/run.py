@@ -34,6 +34,9 @@ def serving(settings: Settings, host: Host, metrics: Metrics, state: State) -> I
     server = serve(settings.metrics.address, metrics, readiness)
     try:
         host.add_observer(MetricsObserver(metrics), name="metrics")
-        yield
+        try:
+            yield
+        finally:
+            host.remove_observer("metrics")
     finally:
         server.close()

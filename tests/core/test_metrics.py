@@ -16,6 +16,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.app import App
 from core.errors import ConfigError, EcommsError, SinkUnavailable, TransientError
 from core.health import Readiness
 from core.metrics import Meter, Metrics, MetricsObserver
@@ -79,6 +80,8 @@ def test_committed_units_count_records_bytes_per_sink_and_lag(endpoint, metrics)
     done = datetime.now(UTC) - timedelta(seconds=90)
     host.after_commit(_unit("m1", done), receipts)
     host.after_commit(_unit("m2"), receipts[:1])
+    host.remove_observer("metrics")
+    host.after_commit(_unit("m3"), receipts[:1])  # no longer observed
     got = scrape(server)
     assert got[("ecomms_units_committed_total", (("source", "zoom"),))] == 2
     assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 6
@@ -257,3 +260,28 @@ def test_watched_series_start_at_zero_and_dead_letters_are_counted_after_each_pa
     with metrics.timed_pass():
         pass
     assert scrape(server)[("ecomms_passes_total", (("outcome", "ok"),))] == 2
+
+
+def test_two_runs_in_one_process_each_serve_and_release_the_endpoint(tmp_path: Path) -> None:
+    """As the demo does: two ``App.run`` calls with metrics on, the second one counts what it
+    committed (the observer is registered for the run only, the port released after)."""
+    (tmp_path / "ecomms.toml").write_text(
+        '[metrics]\nenabled = true\naddress = "127.0.0.1:0"\n'
+        '[sources.fake]\nunits = 2\n[sinks.a]\nplugin = "fake_sink"\n'
+    )
+    env = {"ECOMMS_EXTRA_PLUGINS": "core.testing"}
+    host = build_host(env)
+    committed = []
+    for _ in range(2):
+        app = App(host, tmp_path / "ecomms.toml", env)
+        try:
+            app.run(once=True, only=())
+        finally:
+            app.close()
+        registry = app.metrics.registry
+        committed.append(
+            registry.get_sample_value("ecomms_units_committed_total", {"source": "fake"})
+        )
+        assert registry.get_sample_value("ecomms_passes_total", {"outcome": "ok"}) == 1
+    assert committed == [2, 0]  # the second run found both committed already
+    assert "metrics" not in host.plugins
