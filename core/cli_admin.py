@@ -33,6 +33,7 @@ def status(app: App, as_json: bool) -> None:
             + (f" error: {row['last_error']}" if row["last_error"] else "")
         )
         _echo_gaps(row["gaps"])
+        _echo_derivation(row["derivation"], row["derive_errors"])
 
 
 def _echo_gaps(gaps: list[dict]) -> None:
@@ -44,6 +45,16 @@ def _echo_gaps(gaps: list[dict]) -> None:
     for unit in gaps:
         for text in unit["gaps"]:
             click.echo(f"    {unit['key']}: {text}")
+
+
+def _echo_derivation(counts: dict[str, int], problems: list[dict]) -> None:
+    # archived units whose records are missing or incomplete; the archive itself is intact
+    waiting = {k: v for k, v in counts.items() if v}
+    if not waiting:
+        return
+    click.echo("  derivation: " + " ".join(f"{k}={v}" for k, v in waiting.items()))
+    for p in problems:
+        click.echo(f"    {p['key']} ({p['status']}): {p['errors'][0] if p['errors'] else ''}")
 
 
 @click.group()
@@ -63,7 +74,7 @@ def dlq_list(app: App, as_json: bool) -> None:
                 [
                     {
                         k: getattr(d, k)
-                        for k in ("id", "source", "key", "attempts", "error", "created_at")
+                        for k in ("id", "source", "key", "attempts", "error", "created_at", "stage")
                     }
                     for d in dead
                 ]
@@ -77,6 +88,11 @@ def dlq_list(app: App, as_json: bool) -> None:
             f"{d.id:>4}  {d.source}  {d.key}  attempts={d.attempts}  {d.created_at}"
             f"\n      {d.error}"
         )
+    partial = [p for p in app.state.derive_problems() if p["status"] != "dead"]
+    if partial:
+        click.echo("archived units whose records are incomplete (derivation errors):")
+    for p in partial:
+        click.echo(f"      {p['source']}  {p['key']}  {p['status']}: {'; '.join(p['errors'][:3])}")
 
 
 @dlq.command("retry")

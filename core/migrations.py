@@ -31,7 +31,22 @@ def _v1_baseline(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_baseline]
+def _v2_derivation(db: sqlite3.Connection) -> None:
+    """Capture first: a unit's derivation has its own status, attempts and errors; a dead
+    letter names the stage that failed. Units committed before were derived in the same
+    step, so they are ``ok``."""
+    for statement in (
+        "ALTER TABLE units ADD COLUMN capture_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE units ADD COLUMN derive_status TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE units ADD COLUMN derive_attempts INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE units ADD COLUMN derive_errors TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE dead_letters ADD COLUMN stage TEXT NOT NULL DEFAULT 'capture'",
+        "UPDATE units SET derive_status = 'ok' WHERE status = 'committed'",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_baseline, _v2_derivation]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,35 +1,41 @@
-"""The pipeline: pull, transform, write to every sink, commit, then acknowledge.
+"""The pipeline: pull, commit custody, acknowledge, then derive records (capture first).
 
-The delivery guarantee (DESIGN §3, docs/reliability.md): a unit is committed (state, custody
-ledger, checkpoint) and its source acknowledged only after **every** enabled sink returned a
-receipt naming all its records. A unit that keeps failing is dead-lettered and never blocks
-the others; the checkpoint never moves past a unit still waiting for a retry.
+Two stages with their own guarantees (DESIGN §3, docs/reliability.md):
+
+1. *Custody.* A unit's capture record and every part's bytes are written to every archive
+   sink (``stores_artifacts``); only once each returned a receipt is the unit committed
+   (state, custody ledger, checkpoint) and, whatever its derivation does, acknowledged at
+   the source.
+2. *Derivation* (:mod:`core.derive`). Transformers run on the committed unit (from the
+   spool, before the source releases it at acknowledgement) and the records go to every
+   sink; a failure there is retried from the archive on later passes and never undoes
+   custody.
+
+Without an archive sink a unit is committed only once its records reached every sink.
+A unit that keeps failing is dead-lettered and never blocks the others; the checkpoint
+never moves past a unit still waiting for a retry.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.components import Components, handles
+from core.archive_units import capture_record
+from core.components import Components
 from core.config import Settings
-from core.errors import (
-    EcommsError,
-    PluginError,
-    RecordRejected,
-    SinkUnavailable,
-    TerminalError,
-    TransientError,
-)
+from core.derive import Derivation, derive_records, describe
+from core.errors import EcommsError, PluginError, SinkUnavailable, TerminalError
 from core.plugins import Host
 from core.protocols import Failure, Receipt, Unit
 from core.records import Record
+from core.sink_write import write_to_sink
 from core.state import State
+from core.state_models import storable
 
 __all__ = ["PassReport", "Pipeline"]
 
@@ -40,15 +46,22 @@ Progress = Callable[[str, Unit, int, int], None]
 
 @dataclass
 class PassReport:
-    """What one pass did: unit keys by outcome (committed, skipped, failed, dead)."""
+    """What one pass did: unit keys by outcome (committed, skipped, failed, dead), unit keys
+    by derivation status (ok, partial, failed, dead, pending) and sinks that stayed down."""
 
     outcomes: dict[str, list[str]] = field(default_factory=dict)
     records: int = 0
     bytes: int = 0
+    derived: dict[str, list[str]] = field(default_factory=dict)
+    down: dict[str, str] = field(default_factory=dict)
 
     def add(self, outcome: str, unit: Unit) -> None:
         """Count one unit's outcome."""
         self.outcomes.setdefault(outcome, []).append(f"{unit.source}/{unit.key}")
+
+    def add_derived(self, status: str, source: str, key: str) -> None:
+        """Count one unit's derivation status."""
+        self.derived.setdefault(status, []).append(f"{source}/{key}")
 
 
 class _UnitFailed(Exception):
@@ -58,7 +71,7 @@ class _UnitFailed(Exception):
 
 
 class Pipeline:
-    """Runs units of the enabled sources through transformers and sinks, with state."""
+    """Runs units of the enabled sources through custody and derivation, with state."""
 
     def __init__(
         self,
@@ -72,29 +85,63 @@ class Pipeline:
         self.settings, self.host, self.c, self.state = settings, host, components, state
         self.progress = progress or (lambda *_: None)
         self.stop = stop or threading.Event()
+        self.derivation = Derivation(
+            settings, components, state, lambda u, e, dead: host.on_error(u, e, dead_lettered=dead)
+        )
+        self.archives = self.derivation.archives
+        self._report = PassReport()
 
     def run_pass(self, only: Sequence[str] = ()) -> PassReport:
-        """One catch-up pass over every (or the named) source; raises when a sink stays down."""
-        report = PassReport()
+        """One catch-up pass over every (or the named) source.
+
+        Raises ``SinkUnavailable`` when an archive sink stays down (nothing more is
+        committed), or at the end of the pass when a sink stayed down during derivation
+        (custody went on; those records are derived on a later pass).
+        """
+        report = self._report = PassReport()
+        self.derivation.down.clear()
         for name, source in self.c.sources.items():
             if only and name not in only:
                 continue
             try:
                 self._acknowledge_pending(source, name)
+                self._derive_due(name, report)
                 self._pass_source(source, name, report)
             except EcommsError as exc:
                 self.state.run_finished(name, exc.one_line())
                 self.host.on_error(None, exc, dead_lettered=False)
                 raise
-            self.state.run_finished(name)
+            report.down = dict(self.derivation.down)
+            self.state.run_finished(name, _down_line(report.down))
             if self.stop.is_set():
                 break
+        if report.down:
+            error = SinkUnavailable(_down_line(report.down), sink=", ".join(sorted(report.down)))
+            error.report = report  # type: ignore[attr-defined]
+            raise error
         return report
 
+    def derive(self, unit: Unit, reason: str = "capture", retried: int | None = None) -> str:
+        """Derive the records of a committed ``unit`` (its parts readable at their paths) and
+        write them to every sink; return ``ok``, ``partial``, ``failed``, ``dead`` or
+        ``pending`` (a sink is unreachable; the unit stays due). ``reason`` is ``capture``,
+        ``reprocess`` or ``refill`` and goes into the ledger's ``derive`` entry."""
+        return self.derivation.derive(unit, reason, retried)
+
     def retry_dead_letters(self, ids: Sequence[int] = ()) -> dict[int, str]:
-        """Recapture dead-lettered units (all, or ``ids``) and settle them; outcome per id."""
+        """Recapture dead-lettered units (all, or ``ids``) and settle them; outcome per id.
+
+        A unit whose derivation was given up on is derived again from the archive."""
         outcomes: dict[int, str] = {}
         for dead in self.state.dead_letters(list(ids) or None):
+            if dead.stage == "derive":
+                state = self.state.unit(dead.source, dead.key)
+                capture = state.capture_id if state else ""
+                status = self.derivation.derive_archived(
+                    dead.source, dead.key, capture, "reprocess", retried=dead.id
+                )
+                outcomes[dead.id] = "committed" if status in ("ok", "partial") else status
+                continue
             source = self.c.sources.get(dead.source)
             if source is None:
                 outcomes[dead.id] = f"source {dead.source} is not enabled"
@@ -113,6 +160,14 @@ class Pipeline:
             log.info("acknowledging %s/%s committed before a crash", name, unit.key)
             self._acknowledge(source, unit, receipts)
 
+    def _derive_due(self, name: str, report: PassReport) -> None:
+        """Derive again, from the archive, every committed unit whose derivation is due."""
+        for key, capture in self.state.derive_due(name):
+            if self.derivation.down or self.stop.is_set():
+                return
+            status = self.derivation.derive_archived(name, key, capture, "capture")
+            report.add_derived(status, name, key)
+
     def _pass_source(self, source: Any, name: str, report: PassReport) -> None:
         held = False
         units = iter(source.pull(self.state.checkpoint(name), self._known(name)))
@@ -123,6 +178,7 @@ class Pipeline:
                         f"source {name} yielded a unit of source {unit.source!r}; set"
                         " unit.source to the instance name (context.name)"
                     )
+                unit.key = storable(unit.key)  # a poisoned key still counts its attempts
                 outcome = self.process(source, unit, advance=not held)
                 held = held or outcome == "failed"
                 report.add(outcome, unit)
@@ -140,7 +196,7 @@ class Pipeline:
         """``known(key)`` for a source: the version committed or dead-lettered, else None."""
 
         def known(key: str) -> str | None:
-            state = self.state.unit(name, key)
+            state = self.state.unit(name, storable(key))
             if state is None or state.status not in ("committed", "dead"):
                 return None
             return state.version
@@ -164,78 +220,83 @@ class Pipeline:
                 self.state.advance(unit.source, unit.checkpoint)
             return "skipped"
         self.progress("unit", unit, 0, 0)
+        checkpoint = unit.checkpoint if advance and retried is None else None
         try:
-            records = self._records(unit)
-            receipts = self._write(unit, records)
+            if unit.failure is not None:
+                raise _UnitFailed(
+                    EcommsError(unit.failure.message, where=unit.failure.where or None),
+                    terminal=not unit.failure.transient,
+                )
+            if not self.archives:
+                return self._commit_derived(source, unit, checkpoint, retried)
+            receipts, capture = self._custody(unit)
+            self.state.commit(unit, receipts, [capture], checkpoint, retried, capture=capture)
         except _UnitFailed as failed:
             return self._failed(unit, failed, advance, retried)
-        checkpoint = unit.checkpoint if advance and retried is None else None
-        self.state.commit(unit, receipts, [r.id for r in records], checkpoint, retried=retried)
-        self.progress("committed", unit, len(records), sum(f.size for f in unit.files))
+        except SinkUnavailable:
+            raise  # an archive sink is down: the pass stops, the unit is not blamed
+        except Exception as exc:
+            terminal = isinstance(exc, TerminalError)
+            if not isinstance(exc, EcommsError):
+                log.exception("capturing %s/%s failed", unit.source, unit.key)
+            return self._failed(unit, _UnitFailed(exc, terminal), advance, retried)
+        # derived from the spool while the source still holds it; whatever the outcome,
+        # the acknowledgement follows (custody alone decides it)
+        status = self.derivation.derive(unit, "capture")
+        self._report.add_derived(status, unit.source, unit.key)
         self._acknowledge(source, unit, receipts)
+        self.progress("committed", unit, 0, sum(f.size for f in unit.files))
         return "committed"
 
-    def _records(self, unit: Unit) -> list[Record]:
-        if unit.failure is not None:
-            raise _UnitFailed(
-                EcommsError(unit.failure.message, where=unit.failure.where or None),
-                terminal=not unit.failure.transient,
-            )
+    def _custody(self, unit: Unit) -> tuple[list[Receipt], str]:
+        """Write the capture record and every part to every archive sink; receipts, its id."""
         captured = self.state.begin(unit.source, unit.key)
-        records: list[Record] = []
+        capture = capture_record(unit, captured)
+        artifacts = {f.sha256: Path(f.path) for f in unit.files if f.path}
+        receipts = []
+        for name, sink in self.archives.items():
+            try:
+                receipts.append(write_to_sink(self.settings, name, sink, [capture], artifacts))
+            except SinkUnavailable as exc:
+                raise SinkUnavailable(
+                    f"{exc.message}; nothing was committed, run again once it is back", sink=name
+                ) from exc
+        return receipts, capture.id
+
+    def _commit_derived(
+        self, source: Any, unit: Unit, checkpoint: str | None, retried: int | None
+    ) -> str:
+        """No archive sink: commit only once the records reached every sink."""
+        captured = self.state.begin(unit.source, unit.key)
         try:
-            for t in self.c.unit_transformers:
-                if handles(t, unit.platform):
-                    records = t.transform(unit, records)
-            for t in self.c.record_transformers:
-                records = t.transform(unit, records)
+            records = derive_records(self.c, unit, captured)
         except EcommsError as exc:
             raise _UnitFailed(exc, terminal=isinstance(exc, TerminalError)) from exc
         except Exception as exc:  # a transformer bug: dead-letter the unit, keep the traceback
             log.exception("transformer failed on %s/%s", unit.source, unit.key)
             raise _UnitFailed(exc, terminal=True) from exc
-        for record in records:
-            record.captured_at = captured
-        return records
+        receipts = self._write_all(unit, records)
+        self.state.commit(unit, receipts, [r.id for r in records], checkpoint, retried=retried)
+        self.progress("committed", unit, len(records), sum(f.size for f in unit.files))
+        self._acknowledge(source, unit, receipts)
+        return "committed"
 
-    def _write(self, unit: Unit, records: list[Record]) -> list[Receipt]:
-        artifacts = {f.sha256: Path(f.path) for f in unit.files}
-        return [
-            self._write_one(name, sink, records, artifacts) for name, sink in self.c.sinks.items()
-        ]
-
-    def _write_one(
-        self, name: str, sink: Any, records: list[Record], artifacts: dict[str, Path]
-    ) -> Receipt:
-        delay = self.settings.host.sink_backoff
-        for attempt in range(self.settings.host.sink_retries + 1):
+    def _write_all(self, unit: Unit, records: list[Record]) -> list[Receipt]:
+        artifacts = {f.sha256: Path(f.path) for f in unit.files if f.path}
+        receipts = []
+        for name, sink in self.c.sinks.items():
             try:
-                receipt = sink.write(records, artifacts)
-            except TransientError as exc:  # SinkUnavailable, RateLimited: the sink's fault
-                if attempt == self.settings.host.sink_retries:
-                    raise SinkUnavailable(
-                        f"sink {name} unavailable: {exc.message}; nothing was"
-                        " committed, run again once it is back",
-                        sink=name,
-                    ) from exc
-                wait = max(delay, getattr(exc, "retry_after", None) or 0.0)
-                log.warning("sink %s unavailable (%s); retry in %.1fs", name, exc.message, wait)
-                time.sleep(wait)
-                delay *= 2
-                continue
-            except RecordRejected as exc:
-                raise _UnitFailed(exc, terminal=True) from exc
-            missing = {r.id for r in records} - set(receipt.record_ids)
-            if missing:
+                receipts.append(write_to_sink(self.settings, name, sink, records, artifacts))
+            except SinkUnavailable as exc:
                 raise SinkUnavailable(
-                    f"sink {name} did not confirm {len(missing)} records; nothing was committed",
-                    sink=name,
-                )
-            return receipt
-        raise AssertionError("unreachable")
+                    f"{exc.message}; nothing was committed, run again once it is back", sink=name
+                ) from exc
+            except TerminalError as exc:
+                raise _UnitFailed(exc, terminal=True) from exc
+        return receipts
 
     def _failed(self, unit: Unit, failed: _UnitFailed, advance: bool, retried: int | None) -> str:
-        error = _describe(failed.error)
+        error = storable(describe(failed.error))
         attempts = self.state.record_failure(unit.source, unit.key, unit.version, error)
         # a retry from the dead-letter store that fails goes straight back there
         dead = failed.terminal or retried is not None or attempts >= self.settings.host.max_attempts
@@ -270,7 +331,7 @@ class Pipeline:
                 "acknowledge of %s/%s failed, retried on next run: %s",
                 unit.source,
                 unit.key,
-                _describe(exc),
+                describe(exc),
             )
             self.host.on_error(unit, exc, dead_lettered=False)
             return
@@ -278,10 +339,10 @@ class Pipeline:
         self.host.after_commit(unit, receipts)
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, RecordRejected) and error.reasons:
-        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(error.reasons.items()))
-        return f"{error.one_line()} [{reasons}]"
-    if isinstance(error, EcommsError):
-        return error.one_line()
-    return f"{type(error).__name__}: {error}"
+def _down_line(down: dict[str, str]) -> str:
+    if not down:
+        return ""
+    return (
+        "; ".join(down[name] for name in sorted(down))
+        + ": custody committed, records will be derived on a later pass once it is back"
+    )

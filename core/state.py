@@ -12,26 +12,26 @@ import fcntl
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from core import ledger
+from core.derive_state import DerivationState, now
 from core.errors import StateError
 from core.migrations import migrate, refuse_newer
 from core.protocols import Receipt, Unit
-from core.state_models import DeadLetter, UnitState, decode_gaps
+from core.state_models import DeadLetter, UnitState, decode_gaps, snapshot_json, storable
 
 __all__ = ["DeadLetter", "State", "UnitState"]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+_STATUS_ERRORS = 5  # derivation problems `ecomms status` lists (the count is always given)
 
 
-class State:
+class State(DerivationState):
     """Access to ``state.db``; one instance per process."""
 
     def __init__(self, state_dir: Path) -> None:
@@ -92,7 +92,7 @@ class State:
         db.execute(
             "INSERT INTO checkpoints VALUES (?,?,?) ON CONFLICT(source) DO UPDATE SET"
             " value=excluded.value, updated_at=excluded.updated_at",
-            (source, value, _now()),
+            (source, value, now()),
         )
 
     def advance(self, source: str, value: str) -> None:
@@ -104,7 +104,8 @@ class State:
         """The stored state of one unit."""
         row = self.db.execute(
             "SELECT source, key, version, status, attempts, first_captured_at, last_error, gaps,"
-            " acked FROM units WHERE source=? AND key=?",
+            " acked, capture_id, derive_status, derive_attempts, derive_errors FROM units"
+            " WHERE source=? AND key=?",
             (source, key),
         ).fetchone()
         if not row:
@@ -119,6 +120,10 @@ class State:
             last_error=row[6],
             gaps=decode_gaps(row[7]),
             acked=bool(row[8]),
+            capture_id=row[9],
+            derive_status=row[10],
+            derive_attempts=row[11],
+            derive_errors=msgspec.json.decode(row[12] or "[]"),
         )
 
     def begin(self, source: str, key: str) -> datetime:
@@ -127,7 +132,7 @@ class State:
             db.execute(
                 "INSERT OR IGNORE INTO units (source, key, status, first_captured_at,"
                 " updated_at) VALUES (?,?,'pending',?,?)",
-                (source, key, _now(), _now()),
+                (source, key, now(), now()),
             )
         state = self.unit(source, key)
         assert state is not None
@@ -140,7 +145,7 @@ class State:
             db.execute(
                 "UPDATE units SET attempts=attempts+1, status='failed', last_error=?,"
                 " version=?, updated_at=? WHERE source=? AND key=?",
-                (error, version, _now(), source, key),
+                (storable(error), storable(version), now(), source, key),
             )
         state = self.unit(source, key)
         assert state is not None
@@ -153,32 +158,50 @@ class State:
         record_ids: Sequence[str],
         checkpoint: str | None,
         retried: int | None = None,
+        capture: str = "",
     ) -> None:
-        """Commit a unit: status, ledger ``commit`` (and ``dlq_retry``), checkpoint; atomically."""
-        data = {
+        """Commit a unit: status, ledger ``commit`` (and ``dlq_retry``), checkpoint; atomically.
+
+        With ``capture`` (the capture record's id) this is a custody commit: the raw unit is
+        in the archive sinks and its derivation is pending. Without, the records already
+        reached every sink (no archive sink is enabled) and the unit is fully derived.
+        """
+        data: dict[str, Any] = {
             "version": unit.version,
             "record_ids": sorted(record_ids),
-            "artifacts": sorted(f.sha256 for f in unit.files),
+            "artifacts": sorted({f.sha256 for f in unit.files}),
+            "sizes": {f.sha256: f.size for f in unit.files},
             "files": sorted(f.file_id for f in unit.files),
             "gaps": [gap.line() for gap in unit.gaps],
             "receipts": [msgspec.to_builtins(r) for r in receipts],
         }
-        snapshot = msgspec.json.encode(unit).decode()
+        if capture:
+            data["capture"] = capture
+        snapshot = snapshot_json(unit)
         receipts_json = msgspec.json.encode(list(receipts)).decode()
         with self.transaction() as db:
             if retried is not None:
                 db.execute("DELETE FROM dead_letters WHERE id=?", (retried,))
                 ledger.append(db, "dlq_retry", unit.source, unit.key, {"dead_letter": retried})
+            elif capture:  # a new capture replaces a derivation given up on
+                db.execute(
+                    "DELETE FROM dead_letters WHERE source=? AND key=? AND stage='derive'",
+                    (unit.source, unit.key),
+                )
             ledger.append(db, "commit", unit.source, unit.key, data)
             db.execute(
                 "UPDATE units SET status='committed', version=?, last_error='', gaps=?,"
-                " acked=0, snapshot=?, receipts=?, updated_at=? WHERE source=? AND key=?",
+                " acked=0, snapshot=?, receipts=?, updated_at=?, capture_id=?,"
+                " derive_status=?, derive_attempts=0, derive_errors='[]'"
+                " WHERE source=? AND key=?",
                 (
                     unit.version,
                     msgspec.json.encode(unit.gaps).decode(),
                     snapshot,
                     receipts_json,
-                    _now(),
+                    now(),
+                    capture,
+                    "pending" if capture else "ok",
                     unit.source,
                     unit.key,
                 ),
@@ -205,7 +228,7 @@ class State:
             db.execute(
                 "UPDATE units SET acked=1, snapshot=NULL, receipts=NULL, updated_at=?"
                 " WHERE source=? AND key=?",
-                (_now(), unit.source, unit.key),
+                (now(), unit.source, unit.key),
             )
 
     # --- dead letters --------------------------------------------------------------------
@@ -213,26 +236,27 @@ class State:
     def dead_letter(self, unit: Unit, error: str, attempts: int) -> int:
         """Move a unit to the dead-letter store (snapshot without bytes); return its id."""
         self.begin(unit.source, unit.key)
-        snapshot = msgspec.json.encode(unit).decode()
+        snapshot = snapshot_json(unit)
+        error, version = storable(error), storable(unit.version)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO dead_letters (source, key, attempts, error, snapshot,"
-                " created_at) VALUES (?,?,?,?,?,?) ON CONFLICT(source, key) DO UPDATE SET"
-                " attempts=excluded.attempts, error=excluded.error,"
-                " snapshot=excluded.snapshot",
-                (unit.source, unit.key, attempts, error, snapshot, _now()),
+                " created_at, stage) VALUES (?,?,?,?,?,?,'capture') ON CONFLICT(source, key)"
+                " DO UPDATE SET attempts=excluded.attempts, error=excluded.error,"
+                " snapshot=excluded.snapshot, stage='capture'",
+                (unit.source, unit.key, attempts, error, snapshot, now()),
             )
             db.execute(
                 "UPDATE units SET status='dead', attempts=?, last_error=?, updated_at=?"
                 " WHERE source=? AND key=?",
-                (attempts, error, _now(), unit.source, unit.key),
+                (attempts, error, now(), unit.source, unit.key),
             )
             ledger.append(
                 db,
                 "dead_letter",
                 unit.source,
                 unit.key,
-                {"error": error, "attempts": attempts, "version": unit.version},
+                {"error": error, "attempts": attempts, "version": version},
             )
         row = self.db.execute(
             "SELECT id FROM dead_letters WHERE source=? AND key=?", (unit.source, unit.key)
@@ -241,7 +265,9 @@ class State:
 
     def dead_letters(self, ids: Sequence[int] | None = None) -> list[DeadLetter]:
         """Dead letters, oldest first; only ``ids`` when given."""
-        sql = "SELECT id, source, key, attempts, error, created_at, snapshot FROM dead_letters"
+        sql = (
+            "SELECT id, source, key, attempts, error, created_at, snapshot, stage FROM dead_letters"
+        )
         wanted = list(ids) if ids is not None else []
         if ids is not None:
             sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
@@ -255,6 +281,7 @@ class State:
                 error=r[4],
                 created_at=r[5],
                 snapshot=r[6],
+                stage=r[7],
             )
             for r in rows
         ]
@@ -267,7 +294,7 @@ class State:
             db.execute(
                 "INSERT INTO runs VALUES (?,?,?) ON CONFLICT(source) DO UPDATE SET"
                 " last_run_at=excluded.last_run_at, last_error=excluded.last_error",
-                (source, _now(), error),
+                (source, now(), error),
             )
 
     def status(self, source: str) -> dict[str, Any]:
@@ -291,6 +318,13 @@ class State:
             "SELECT count(*) FROM units WHERE source=? AND status='committed' AND acked=0",
             (source,),
         ).fetchone()[0]
+        derive = dict(
+            self.db.execute(
+                "SELECT derive_status, count(*) FROM units WHERE source=? AND"
+                " status='committed' GROUP BY derive_status",
+                (source,),
+            ).fetchall()
+        )
         return {
             "source": source,
             "checkpoint": self.checkpoint(source),
@@ -299,6 +333,10 @@ class State:
             "dead_lettered": counts.get("dead", 0),
             "unacknowledged": unacked,
             "gaps": gaps,
+            "derivation": {
+                status: derive.get(status, 0) for status in ("pending", "failed", "partial", "dead")
+            },
+            "derive_errors": self.derive_problems(source, limit=_STATUS_ERRORS),
             "last_run_at": run[0] if run else None,
             "last_error": run[1] if run else "",
         }

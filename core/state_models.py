@@ -8,7 +8,7 @@ import msgspec
 
 from core.protocols import Gap, Unit
 
-__all__ = ["SCHEMA", "DeadLetter", "UnitState", "decode_gaps"]
+__all__ = ["SCHEMA", "DeadLetter", "UnitState", "decode_gaps", "snapshot_json", "storable"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, value TEXT, updated_at TEXT);
@@ -38,6 +38,10 @@ class UnitState(msgspec.Struct, kw_only=True, frozen=True):
     last_error: str
     gaps: list[Gap]
     acked: bool
+    capture_id: str = ""
+    derive_status: str = ""  # "" (no custody yet) | pending | ok | partial | failed | dead
+    derive_attempts: int = 0
+    derive_errors: list[str] = msgspec.field(default_factory=list)
 
 
 class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
@@ -50,6 +54,7 @@ class DeadLetter(msgspec.Struct, kw_only=True, frozen=True):
     error: str
     created_at: str
     snapshot: str
+    stage: str = "capture"  # capture (nothing archived) | derive (archived, records missing)
 
     def unit(self) -> Unit:
         """The unit as it was when dead-lettered (payloads and file metadata)."""
@@ -62,3 +67,31 @@ def decode_gaps(text: str) -> list[Gap]:
         Gap(part=item, kind="file") if isinstance(item, str) else msgspec.convert(item, Gap)
         for item in msgspec.json.decode(text or "[]")
     ]
+
+
+def storable(text: str) -> str:
+    """``text`` as SQLite and JSON can hold it: lone surrogates escaped (``\\udc80``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def snapshot_json(value: object) -> str:
+    """``value`` as JSON; strings it cannot encode (lone surrogates) are escaped, so even a
+    poisoned unit can be kept as a dead letter."""
+    try:
+        return msgspec.json.encode(value).decode()
+    except UnicodeEncodeError:
+        return msgspec.json.encode(_escaped(msgspec.to_builtins(value))).decode()
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(str(k)): _escaped(v) for k, v in value.items()}
+    return value

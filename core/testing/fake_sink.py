@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 import msgspec
 
 from core.config import Secret
-from core.errors import SinkUnavailable
+from core.errors import IntegrityError, SinkUnavailable
 from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.records import Record, decode_record, encode_record
 from core.testing.fakes import crash_point, fsync_append
@@ -108,6 +108,21 @@ class FakeSink:
     def get(self, record_id: str) -> Record | None:
         """The stored record with this id."""
         return next((r for r in self._load() if r.id == record_id), None)
+
+    def fetch(self, sha256: str, directory: Path) -> Path:
+        """The stored blob itself, verified; ``IntegrityError`` when missing or altered."""
+        blob = self.dir / "blobs" / sha256
+        if not blob.is_file() or hashlib.sha256(blob.read_bytes()).hexdigest() != sha256:
+            raise IntegrityError(
+                "artifact missing or altered in the archive", sink=self.context.name, sha256=sha256
+            )
+        return blob
+
+    def records(self, kinds: Collection[str] = ()) -> Iterator[Record]:
+        """The latest version of every stored record (of ``kinds``), in ascending id order."""
+        for record in sorted(self._load(), key=lambda r: r.id):
+            if not kinds or record.kind in kinds:
+                yield record
 
     def verify(self, expected: Expected | None = None) -> list[Finding]:
         """Re-hash every blob; one failed finding per changed blob."""

@@ -70,7 +70,8 @@ class FakeSource:
     class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """Options of the fake source.
 
-        ``fail``: unit key -> transient / terminal / malformed, while ``fail_while`` exists;
+        ``fail``: unit key -> transient / terminal / malformed / poison (a lone surrogate in
+        its title, which no store can encode), while ``fail_while`` exists;
         ``gaps``: unit key -> capture gaps reported on that unit; ``units_file``: when it
         exists, its integer content replaces ``units`` (a test adds work to a running
         source); ``wake_file``: ``wait_for_work`` returns True (and removes the file) as soon
@@ -81,7 +82,7 @@ class FakeSource:
         records: int = 2
         files: int = 0
         file_size: int = 4096
-        fail: dict[str, Literal["transient", "terminal", "malformed"]] = {}
+        fail: dict[str, Literal["transient", "terminal", "malformed", "poison"]] = {}
         fail_while: str = ""
         delay: float = 0.0  # seconds spent capturing each unit
         gaps: dict[str, list[str]] = {}
@@ -163,6 +164,8 @@ class FakeSource:
         mode = self._failing(key)
         if mode == "malformed":
             unit.payloads = {"texts": "not a list"}
+        elif mode == "poison":
+            unit.title += " \udc80"
         elif mode:
             unit.failure = Failure(
                 message=f"fake {mode} failure of {key}", transient=mode == "transient", where="fake"

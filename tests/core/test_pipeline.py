@@ -28,8 +28,9 @@ plugin = "fake_sink"
 """
 
 
-def _copies(sink) -> Counter[str]:
-    return Counter(r.id for r in sink.lines())
+def _copies(sink, kind: str = "") -> Counter[str]:
+    """Copies of each stored record id: derived records, or only ``kind`` (``capture``)."""
+    return Counter(r.id for r in sink.lines() if (r.kind == kind if kind else r.kind != "capture"))
 
 
 def test_sink_failing_mid_batch_holds_checkpoint_and_ack(tmp_path: Path) -> None:
@@ -109,20 +110,29 @@ def test_transient_failure_holds_checkpoint_then_dead_letters(tmp_path: Path) ->
     assert built.state.dead_letters() == []
     assert Counter(a["key"] for a in read_acks(built.settings.state_dir))["u0002"] == 1
     events = [e.event for e in entries(built.state.db)]
-    assert events[-3:] == ["dlq_retry", "commit", "acknowledge"]
+    assert events[-4:] == ["dlq_retry", "commit", "derive", "acknowledge"]
     built.close()
 
 
-def test_malformed_payload_is_dead_lettered_at_once(tmp_path: Path) -> None:
-    """A PayloadError from a transformer dead-letters the unit at once; no sink sees it."""
+def test_malformed_payload_is_archived_and_its_derivation_dead_lettered(tmp_path: Path) -> None:
+    """A PayloadError from a transformer: the unit is archived and acknowledged all the same;
+    its derivation is given up at once (terminal) and listed as a dead letter."""
     marker = tmp_path / "broken"
     marker.touch()
     built = build(tmp_path, FLAKY.format(mode="malformed", marker=marker))
     report = built.pipeline.run_pass()
-    assert report.outcomes["dead"] == ["fake/u0002"]
+    assert report.outcomes["committed"] == ["fake/u0001", "fake/u0002", "fake/u0003", "fake/u0004"]
+    assert report.derived["dead"] == ["fake/u0002"]
+    assert "fake/u0002" not in report.derived["ok"]
+    assert built.state.checkpoint("fake") == "4"
+    assert [a["key"] for a in read_acks(built.settings.state_dir)][1] == "u0002"
     [dead] = built.state.dead_letters()
-    assert "texts is not a list" in dead.error and dead.attempts == 1
-    assert not {r.attributes["FakeUnitKey"] for r in built.sink("a").lines()} & {"u0002"}
+    assert dead.stage == "derive" and dead.attempts == 1
+    assert "derivation failed" in dead.error and "texts is not a list" in dead.error
+    assert built.state.unit("fake", "u0002").status == "committed"
+    lines = built.sink("a").lines()
+    assert "u0002" in {r.key for r in lines if r.kind == "capture"}
+    assert "u0002" not in {r.attributes.get("FakeUnitKey") for r in lines if r.kind != "capture"}
     built.close()
 
 

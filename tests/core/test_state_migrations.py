@@ -76,9 +76,11 @@ def test_database_of_the_first_releases_migrates_keeping_every_row(tmp_path: Pat
         assert _rows(state_dir / "state.db") == before
         assert state.verify_ledger() == (5, [])
         assert state.unit("fake", "u0001").status == "committed"
+        assert state.unit("fake", "u0001").derive_status == "ok"  # derived when committed
+        assert state.derive_due("fake") == []
         assert [g.line() for g in state.unit("fake", "u0003").gaps] == ["file f9 (MP4): processing"]
         [dead] = state.dead_letters()
-        assert dead.key == "u0002" and dead.unit().key == "u0002"
+        assert dead.key == "u0002" and dead.unit().key == "u0002" and dead.stage == "capture"
         assert state.checkpoint("fake") == "3"
         state.append_event("legal_hold", "fake", "u0001", {"hold": "case-1"})
         assert state.verify_ledger() == (6, [])

@@ -45,7 +45,8 @@ def test_receives_every_record_of_a_run(tmp_path: Path) -> None:
         msgspec.json.decode(line)["id"]
         for line in (state / "fake-sink-fake_sink" / "records.jsonl").read_bytes().splitlines()
     }
-    assert set(ids) == expected and len(expected) == 4 * 3 and set(ids.values()) == {1}
+    # both keep artifacts: each holds the 4 capture records (custody) and 4 * 3 records
+    assert set(ids) == expected and len(expected) == 4 * 4 and set(ids.values()) == {1}
     assert len(list((state / "out" / "blobs").iterdir())) == 4
     assert len(read_acks(state)) == 4
 

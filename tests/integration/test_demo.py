@@ -56,10 +56,13 @@ ATTRIBUTES = [
 
 
 def stored_records(archive: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every version of every record in a filesystem archive, by record id."""
+    """Every version of every searchable record in a filesystem archive, by record id
+    (the archive's capture records, one per meeting, left out)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((archive / "records").rglob("v*.json")):
-        out.setdefault(path.parent.name, []).append(json.loads(path.read_bytes()))
+        record = json.loads(path.read_bytes())
+        if record["kind"] != "capture":
+            out.setdefault(path.parent.name, []).append(record)
     return out
 
 

@@ -32,9 +32,12 @@ def _assert_complete(tmp_path: Path) -> None:
     state = tmp_path / ".ecomms"
     for sink in ("a", "b"):
         lines = (state / f"fake-sink-{sink}" / "records.jsonl").read_bytes().splitlines()
-        copies = Counter(decode_record(line).id for line in lines if line)
+        records = [decode_record(line) for line in lines if line]
+        copies = Counter(r.id for r in records if r.kind != "capture")
         assert len(copies) == UNITS * RECORDS_PER_UNIT, sink
         assert set(copies.values()) == {1}, f"duplicates in {sink}"
+        captures = Counter(r.id for r in records if r.kind == "capture")
+        assert len(captures) == UNITS and set(captures.values()) == {1}, sink
         blobs = list((state / f"fake-sink-{sink}" / "blobs").iterdir())
         assert len(blobs) == UNITS * 2, sink
     acks = Counter(a["key"] for a in read_acks(state))

@@ -39,7 +39,8 @@ def test_capture_search_show_and_verify_with_the_embedded_sinks(tmp_path):
     again = _ecomms(tmp_path, "run", "--once")
     assert again.returncode == 0, again.stderr
     versions = list((tmp_path / "archive" / "records").rglob("*.json"))
-    assert len(versions) == 9 and all(p.name == "v000001.json" for p in versions)
+    # 3 records and 1 capture record per unit, each stored once
+    assert len(versions) == 3 * 4 and all(p.name == "v000001.json" for p in versions)
 
 
 def test_audit_verify_names_a_tampered_record_file(tmp_path):

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from tests.fixtures.s3_server import Gateway
 from tests.sinks.s3 import _cli
 
-RETENTION_SECONDS = 4
+RETENTION_SECONDS = 10  # long enough for the holds to be placed and tried on a loaded machine
 
 
 def _objects(gateway: Gateway, bucket: str) -> dict[str, str]:
@@ -36,7 +36,7 @@ def _unit_keys(directory: Path, unit: str) -> set[str]:
     """Blob SHA-256s and record digests the ledger's s3 receipts list for ``unit``."""
     found: set[str] = set()
     for event, key, data in _cli.ledger(directory):
-        if event == "commit" and key == unit:
+        if event in ("commit", "derive") and key == unit:
             for receipt in data["receipts"]:
                 if receipt["sink"] == "s3":
                     found |= set(receipt["artifacts"]) | set(receipt["digests"].values())
@@ -87,11 +87,12 @@ def test_held_objects_cannot_be_deleted_and_every_action_is_ledgered(archived, s
     objects = _objects(s3_gateway, bucket)
     held = _of_unit(objects, _unit_keys(directory, "u0001"))
     other = _of_unit(objects, _unit_keys(directory, "u0002"))
-    assert len(held) == 3 and len(other) == 3  # a blob, a meeting and a chat record each
-    assert placed.stdout.strip() == "fake/u0001: 3 objects held"
+    # a blob, a capture record, a meeting and a chat record each
+    assert len(held) == 4 and len(other) == 4
+    assert placed.stdout.strip() == "fake/u0001: 4 objects held"
     events = [(e, k, d) for e, k, d in _cli.ledger(directory) if e == "legal_hold"]
     assert [(k, d["action"], d["by"], d["reason"], d["objects"]) for _, k, d in events] == [
-        ("u0001", "place", "alice", "SEC inquiry 42", 3)
+        ("u0001", "place", "alice", "SEC inquiry 42", 4)
     ]
     for key, version in held.items():  # an administrator with the bypass is refused
         assert _delete(s3_gateway, bucket, key, version, bypass=True) == "AccessDenied"
@@ -99,7 +100,7 @@ def test_held_objects_cannot_be_deleted_and_every_action_is_ledgered(archived, s
     assert _delete(s3_gateway, bucket, key, version, bypass=True) == "deleted"
     listed = hold("list")
     assert (
-        "fake/u0001: 3 of 3 objects held" in listed.stdout
+        "fake/u0001: 4 of 4 objects held" in listed.stdout
         and "alice: SEC inquiry 42" in listed.stdout
     )
 
@@ -111,7 +112,7 @@ def test_held_objects_cannot_be_deleted_and_every_action_is_ledgered(archived, s
     assert f"FAIL s3 missing: {key}" in audit.stdout
     if outcome == "deleted":  # the gateway's deviation: the loss must at least be reported
         assert f"FAIL s3 missing: {victim}" in audit.stdout
-        assert "fake/u0001: 2 of 2 objects held" in hold("list").stdout
+        assert "fake/u0001: 3 of 3 objects held" in hold("list").stdout
     else:
         assert outcome == "AccessDenied"
 
@@ -137,6 +138,6 @@ def test_retention_is_extended_and_a_shortening_is_refused_in_one_line(archived,
     shorter = hold("extend", "--unit", "u0002", "--days", "1", "--reason", "mistake")
     assert shorter.returncode == 1
     fails = [line for line in shorter.stdout.splitlines() if line.startswith("FAIL")]
-    assert len(fails) == 1 and "the server refused" in fails[0] and "2 more objects" in fails[0]
+    assert len(fails) == 1 and "the server refused" in fails[0] and "3 more objects" in fails[0]
     actions = [d["action"] for e, _, d in _cli.ledger(directory) if e == "retention_extend"]
     assert actions == ["extend", "extend"]

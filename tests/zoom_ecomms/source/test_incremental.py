@@ -64,8 +64,10 @@ def test_progress_is_monotonic_under_repeated_kills(tmp_path, zoom_simulator):
     sim = zoom_simulator
     config = write_config(tmp_path, sim, lookback_hours=ALL_OF_IT)
     done: list[set[str]] = [set()]
-    for _ in range(3):  # killed right after the second sink write of each run
-        killed = ecomms(config, sim, "run", "--once", ECOMMS_FAKE_CRASH="sink_write:2")
+    # killed right after the third write of each run to the fake sink (capture-first: a
+    # unit's custody then its records; a restart first derives the unit killed before)
+    for _ in range(3):
+        killed = ecomms(config, sim, "run", "--once", ECOMMS_FAKE_CRASH="sink_write:3")
         assert killed.returncode == -signal.SIGKILL, killed.stderr
         done.append(committed(tmp_path))
         assert done[-2] < done[-1]  # each restart commits more than the one before
