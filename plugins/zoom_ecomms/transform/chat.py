@@ -26,12 +26,12 @@ def _home(ctx: MeetingContext) -> str:
     return "breakout_room" if ctx.is_breakout else "meeting"
 
 
-def _parse(ctx: MeetingContext, spooled: SpooledFile, is_json: bool) -> ChatLog:
+def _parse(ctx: MeetingContext, spooled: SpooledFile, is_json: bool, errors: list[str]) -> ChatLog:
     label = f"chat file {spooled.file_id}"
     data = read_bytes(spooled.path, label)
     if is_json:
         return parse_json_chat(data, label, ctx.start, _home(ctx))
-    return parse_txt_chat(data, label, ctx.start, ctx.roster)
+    return parse_txt_chat(data, label, ctx.start, ctx.roster, errors)
 
 
 def _items(
@@ -42,7 +42,10 @@ def _items(
     items, parsed = ChatLog(), False
     for spooled in files:
         log = try_value(
-            errors, f"chat file {spooled.file_id}", partial(_parse, ctx, spooled, is_json), None
+            errors,
+            f"chat file {spooled.file_id}",
+            partial(_parse, ctx, spooled, is_json, errors),
+            None,
         )
         if log is not None:
             items.extend(log)

@@ -30,7 +30,7 @@ from core.records import Message, Party
 
 from .chat_items import ChatLog
 from .participants import Roster
-from .values import HMS, bad, hms_seconds, shifted
+from .values import HMS, decode_text, hms_seconds, shifted
 
 __all__ = ["parse_txt_chat"]
 
@@ -148,15 +148,15 @@ class _TxtParser:
             message.text = found[2].strip()
 
 
-def parse_txt_chat(data: bytes, label: str, start: datetime | None, roster: Roster) -> ChatLog:
+def parse_txt_chat(
+    data: bytes, label: str, start: datetime | None, roster: Roster, errors: list[str]
+) -> ChatLog:
     """Parse a TXT chat file into a chat log, in file order; names are matched to ``roster``.
 
-    Only text that is not UTF-8 fails the file (a ``PayloadError`` naming the byte).
+    Nothing fails the file: bytes that are not UTF-8 are named in ``errors`` (and shown as
+    U+FFFD), lines that are no message kept in the log's ``unmatched``.
     """
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise bad(label, f"byte {exc.start}", "not UTF-8 text") from None
+    content = decode_text(data, label, errors)
     parser = _TxtParser(label, start, roster)
     for number, line in enumerate(content.splitlines(), start=1):
         parser.feed(line, number)

@@ -33,7 +33,8 @@ def build_timed_text_record(
 ) -> TranscriptRecord | CaptionsRecord:
     """The transcript (``kind`` "transcript") or captions (``kind`` "captions") of one file."""
     label = f"{'transcript' if kind == 'transcript' else 'captions'} file {spooled.file_id}"
-    segments = parse_vtt(read_bytes(spooled.path, label), label)
+    errors: list[str] = []
+    segments = parse_vtt(read_bytes(spooled.path, label), label, errors)
     roster = ctx.roster.copy()
     for speaker in dict.fromkeys(s.speaker for s in segments if s.speaker):
         roster.add(Party(name=speaker))
@@ -52,4 +53,5 @@ def build_timed_text_record(
         artifacts=[artifact_of(spooled)],
         attributes=attrs,
         segments=segments,
+        errors=errors,
     )

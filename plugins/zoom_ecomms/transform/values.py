@@ -14,6 +14,7 @@ from core.errors import PayloadError
 __all__ = [
     "HMS",
     "bad",
+    "decode_text",
     "hms_seconds",
     "read_bytes",
     "shifted",
@@ -26,6 +27,16 @@ HMS = re.compile(r"(\d+):([0-5]\d):([0-5]\d)")
 def bad(where: str, field: str, reason: str) -> PayloadError:
     """Build the PayloadError for ``where`` (a payload or file), ``field`` and ``reason``."""
     return PayloadError(f"{where}: {field}: {reason}", where=where, field=field)
+
+
+def decode_text(data: bytes, label: str, errors: list[str]) -> str:
+    """``data`` as UTF-8 text (a BOM dropped); bytes that are not UTF-8 become U+FFFD and
+    the first of them is named in ``errors``, so the rest of the file is still read."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.append(f"{label}: byte {exc.start}: not UTF-8 text (shown as U+FFFD)")
+        return data.decode("utf-8-sig", errors="replace")
 
 
 def hms_seconds(value: str, where: str, field: str) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from core.errors import PayloadError
 from core.records import Segment
 
-from .values import bad
+from .values import bad, decode_text
 
 __all__ = ["parse_vtt"]
 
@@ -59,13 +60,28 @@ def _cue(block: list[str], first: int, label: str) -> tuple[Segment, str, str] |
     return (segment, speaker[1].strip(), speaker[2]) if speaker else (segment, "", text)
 
 
-def parse_vtt(data: bytes, label: str) -> list[Segment]:
-    """Parse a VTT file into segments (start/end in seconds, speaker when labelled)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise bad(label, f"byte {exc.start}", "not UTF-8 text") from None
-    blocks = _blocks(text)
+def _cues(
+    blocks: list[tuple[int, list[str]]], label: str, errors: list[str]
+) -> list[tuple[Segment, str, str]]:
+    cues = []
+    for first, block in blocks:
+        try:
+            cue = _cue(block, first, label)
+        except PayloadError as exc:  # one broken cue costs only that cue
+            errors.append(str(exc))
+            continue
+        if cue is not None:
+            cues.append(cue)
+    return cues
+
+
+def parse_vtt(data: bytes, label: str, errors: list[str]) -> list[Segment]:
+    """Parse a VTT file into segments (start/end in seconds, speaker when labelled).
+
+    A cue that does not parse, and bytes that are not UTF-8, are named in ``errors`` and the
+    other cues kept; a file without the WEBVTT header raises ``PayloadError``.
+    """
+    blocks = _blocks(decode_text(data, label, errors))
     if not blocks or not blocks[0][1][0].startswith("WEBVTT"):
         raise bad(label, "line 1", "missing the WEBVTT header")
     header_at, header = blocks[0]
@@ -73,7 +89,7 @@ def parse_vtt(data: bytes, label: str) -> list[Segment]:
         blocks[0] = (header_at + 1, header[1:])
     else:
         blocks = blocks[1:]
-    cues = [c for first, block in blocks if (c := _cue(block, first, label)) is not None]
+    cues = _cues(blocks, label, errors)
     labelled = sum(1 for _, speaker, _ in cues if speaker)
     if cues and labelled * 2 >= len(cues):
         for segment, speaker, utterance in cues:

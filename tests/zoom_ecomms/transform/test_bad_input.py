@@ -92,10 +92,12 @@ def test_bad_json_chat_body(tmp_path: Path, body: bytes, expected: str) -> None:
     assert error.startswith("chat file 7f3a: ") and expected in error
 
 
-def test_txt_chat_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+def test_txt_chat_that_is_not_utf8_names_the_byte_and_keeps_the_messages(tmp_path: Path) -> None:
     body = b"00:00:01 From A to Everyone: caf\xe9\n"
     unit = unit_with(tmp_path, [(chat_meta("t1", "CHAT"), body)])
-    assert fails_with(unit) == "chat file t1: byte 32: not UTF-8 text"
+    assert fails_with(unit) == "chat file t1: byte 32: not UTF-8 text (shown as U+FFFD)"
+    chat = next(r for r in build_records(unit) if r.kind == "chat")
+    assert [m.text for t in chat.threads for m in t.messages] == ["caf\ufffd"]
 
 
 def test_missing_spooled_file(tmp_path: Path) -> None:
@@ -252,7 +254,7 @@ def test_unreadable_file_record_has_its_attributes_and_no_content(tmp_path: Path
     assert transcript.attributes["ArchiveFileId"] == "f-tr"
     assert transcript.attributes["ArchiveFileFileType"] == "TRANSCRIPT"
     assert [a.media_type for a in transcript.artifacts] == ["text/vtt"]
-    assert transcript.errors == ["transcript file f-tr: byte 0: not UTF-8 text"]
+    assert transcript.errors == ["transcript file f-tr: line 1: missing the WEBVTT header"]
 
 
 def test_a_transformer_bug_in_one_part_costs_only_that_part(tmp_path, monkeypatch) -> None:
