@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.archive_units import archive_sinks, find_capture, unit_from_archive
+from core.archive_units import archive_sinks, fetch_parts, find_capture, unit_from_archive
 from core.components import Components, handles
 from core.config import Settings
 from core.errors import (
@@ -74,6 +74,7 @@ class Derivation:
         self.settings, self.c, self.state, self.on_error = settings, components, state, on_error
         self.archives = archive_sinks(components.sinks)
         self.down: dict[str, str] = {}
+        self._reading: tuple[Any, Path] | None = None
 
     def derive(self, unit: Unit, reason: str = "capture", retried: int | None = None) -> str:
         """Derive ``unit`` (parts readable at their paths); return its derivation status."""
@@ -131,9 +132,11 @@ class Derivation:
             return self._failed(stub, exc, [], reason, kw.get("retried"))
 
     @contextmanager
-    def archived_unit(self, capture: str) -> Iterator[Unit]:
-        """The unit of capture record ``capture``, its parts fetched into a temporary
-        directory of the spool for the duration of the ``with`` block."""
+    def archived_unit(self, capture: str, fetch: bool = True) -> Iterator[Unit]:
+        """The unit of capture record ``capture`` from the first archive sink that can read
+        parts back, its parts fetched into a temporary directory of the spool for the
+        duration of the ``with`` block (``fetch=False``: references, see
+        :meth:`fetch_missing`)."""
         readable = [(n, s) for n, s in self.archives.items() if callable(getattr(s, "fetch", None))]
         if not readable:
             raise IntegrityError("no enabled archive sink can read parts back (fetch)")
@@ -146,7 +149,17 @@ class Derivation:
         spool = self.settings.state_dir / "spool"
         spool.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="derive-", dir=spool) as tmp:
-            yield unit_from_archive(sink, found, Path(tmp))
+            self._reading = (sink, Path(tmp))
+            try:
+                yield unit_from_archive(sink, found, Path(tmp) if fetch else None)
+            finally:
+                self._reading = None
+
+    def fetch_missing(self, unit: Unit) -> None:
+        """Inside :meth:`archived_unit`: fetch every part of ``unit`` without a local path."""
+        assert self._reading is not None, "fetch_missing outside archived_unit"
+        sink, directory = self._reading
+        fetch_parts(unit, sink, directory)
 
     def _failed(
         self,

@@ -22,6 +22,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,7 @@ class Pipeline:
             try:
                 self._acknowledge_pending(source, name)
                 self._derive_due(name, report)
+                self._refill_due(source, name, report)
                 self._pass_source(source, name, report)
             except EcommsError as exc:
                 self.state.run_finished(name, exc.one_line())
@@ -167,6 +169,34 @@ class Pipeline:
                 return
             status = self.derivation.derive_archived(name, key, capture, "capture")
             report.add_derived(status, name, key)
+
+    def _refill_due(self, source: Any, name: str, report: PassReport) -> None:
+        """Ask a ``RefillableSource`` for the retryable gaps of its committed units; a unit
+        that changed is committed again (a new capture record version) and derived."""
+        if not callable(getattr(source, "refill", None)) or not self.archives:
+            return
+        for key, capture in self.state.refill_due(name, datetime.now(UTC)):
+            if self.derivation.down or self.stop.is_set():
+                return
+            try:
+                with self.derivation.archived_unit(capture, fetch=False) as unit:
+                    filled = source.refill(unit)
+                    if filled is unit or filled == unit:
+                        continue
+                    receipts, new = self._custody(filled)
+                    self.state.commit(filled, receipts, [new], None, capture=new)
+                    self.derivation.fetch_missing(filled)
+                    status = self.derivation.derive(filled, "refill")
+            except SinkUnavailable:
+                raise
+            except Exception as exc:  # a failed refill leaves the unit as committed
+                if not isinstance(exc, EcommsError):
+                    log.exception("refill of %s/%s failed", name, key)
+                log.warning("refill of %s/%s failed: %s", name, key, describe(exc))
+                continue
+            report.add("refilled", filled)
+            report.add_derived(status, name, key)
+            self._acknowledge(source, filled, receipts)
 
     def _pass_source(self, source: Any, name: str, report: PassReport) -> None:
         held = False

@@ -24,6 +24,7 @@ __all__ = ["FakeSource", "FakeTransformer", "crash_point", "fsync_append", "read
 
 
 _crash_counts: Counter[str] = Counter()
+_RETRY_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)  # a retry window that never closes in a test
 
 
 def crash_point(point: str) -> None:
@@ -72,7 +73,9 @@ class FakeSource:
 
         ``fail``: unit key -> transient / terminal / malformed / poison (a lone surrogate in
         its title, which no store can encode), while ``fail_while`` exists;
-        ``gaps``: unit key -> capture gaps reported on that unit; ``units_file``: when it
+        ``gaps``: unit key -> capture gaps reported on that unit; ``lookups``: unit key ->
+        optional lookups that failed (retryable gaps), filled by ``refill`` once
+        ``lookups_while`` no longer exists; ``units_file``: when it
         exists, its integer content replaces ``units`` (a test adds work to a running
         source); ``wake_file``: ``wait_for_work`` returns True (and removes the file) as soon
         as it exists.
@@ -86,6 +89,8 @@ class FakeSource:
         fail_while: str = ""
         delay: float = 0.0  # seconds spent capturing each unit
         gaps: dict[str, list[str]] = {}
+        lookups: dict[str, list[str]] = {}
+        lookups_while: str = ""
         units_file: str = ""
         wake_file: str = ""
         token: Secret | None = None  # a capture credential: read-only commands never need it
@@ -130,6 +135,33 @@ class FakeSource:
         """Build the unit again from its key."""
         return self._unit(int(unit.key[1:]))
 
+    def refill(self, unit: Unit) -> Unit:
+        """Fill the unit's lookup gaps once ``lookups_while`` is gone: one response part each."""
+        due = [g for g in unit.gaps if g.retry_until is not None]
+        if not due or self._lookups_fail():
+            return unit
+        answers = [self._response(unit.key, g.part) for g in due]
+        gaps = [g for g in unit.gaps if g.retry_until is None]
+        return msgspec.structs.replace(unit, files=[*unit.files, *answers], gaps=gaps)
+
+    def _lookups_fail(self) -> bool:
+        return not self.config.lookups_while or Path(self.config.lookups_while).exists()
+
+    def _response(self, key: str, part: str) -> SpooledFile:
+        data = json.dumps({"unit": key, "lookup": part}).encode()
+        name = hashlib.sha256(part.encode()).hexdigest()[:12]
+        path = self.context.spool_dir / f"{key}-{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return SpooledFile(
+            file_id=f"response:{name}",
+            path=str(path),
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type="application/json",
+            role="response",
+        )
+
     def acknowledge(self, unit: Unit, receipts: Sequence[Receipt]) -> list[dict[str, Any]]:
         """Record the acknowledgement durably and return it as the action taken."""
         crash_point("acknowledge")
@@ -158,7 +190,12 @@ class FakeSource:
             version="v1",
             title=f"Fake unit {index}",
             payloads={"texts": texts},
-            gaps=[Gap(part=text, kind="file") for text in self.config.gaps.get(key, [])],
+            gaps=[Gap(part=text, kind="file") for text in self.config.gaps.get(key, [])]
+            + [
+                Gap(part=part, reason="HTTP 503", retry_until=_RETRY_UNTIL)
+                for part in self.config.lookups.get(key, [])
+                if self._lookups_fail()
+            ],
             checkpoint=str(index),
         )
         mode = self._failing(key)
@@ -172,6 +209,8 @@ class FakeSource:
             )
             return unit
         unit.files = [self._file(key, n) for n in range(self.config.files)]
+        if not self._lookups_fail():
+            unit.files += [self._response(key, part) for part in self.config.lookups.get(key, [])]
         return unit
 
     def _file(self, key: str, n: int) -> SpooledFile:

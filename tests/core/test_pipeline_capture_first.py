@@ -201,3 +201,51 @@ def test_search_store_down_custody_goes_on_and_derivation_follows(tmp_path: Path
     assert set(indexed.values()) == {1} and set(archived.values()) == {1}
     assert built.state.status("fake")["last_error"] == ""
     built.close()
+
+
+REFILL = """
+[ecomms]
+sink_backoff = 0
+[sources.fake]
+units = 3
+files = 1
+lookups = {{ u0002 = ["GET /qa"] }}
+lookups_while = "{marker}"
+[sinks.a]
+plugin = "fake_sink"
+"""
+
+
+def test_a_failed_lookup_is_refilled_by_a_later_pass(tmp_path: Path) -> None:
+    """A unit committed with a retryable lookup gap: once the lookup answers, the next pass
+    commits a new version of its capture record with the answer, derives it again and
+    acknowledges it; nothing is asked again afterwards."""
+    marker = tmp_path / "lookup-refused"
+    marker.touch()
+    built = build(tmp_path, REFILL.format(marker=marker))
+    built.pipeline.run_pass()
+    [gap] = built.state.unit("fake", "u0002").gaps
+    assert gap.part == "GET /qa" and gap.retry_until is not None
+    assert built.pipeline.run_pass().outcomes == {}  # refused still: nothing changes
+
+    marker.unlink()
+    report = built.pipeline.run_pass()
+    assert report.outcomes == {"refilled": ["fake/u0002"]}
+    assert report.derived == {"ok": ["fake/u0002"]}
+    assert built.state.unit("fake", "u0002").gaps == []
+    captures = [r for r in built.sink("a").lines() if r.kind == "capture" and r.key == "u0002"]
+    assert len(captures) == 2 and len({c.id for c in captures}) == 1  # a new version
+    assert [p.role for p in captures[-1].parts] == ["file", "response"]
+    answer = captures[-1].parts[1]
+    assert b'"lookup": "GET /qa"' in built.sink("a").fetch(answer.sha256, tmp_path).read_bytes()
+    commits = [e.payload() for e in entries(built.state.db) if e.event == "commit"]
+    assert len(commits) == 4 and commits[-1]["gaps"] == []
+    assert answer.sha256 in commits[-1]["artifacts"]
+    derive = [e.payload() for e in entries(built.state.db) if e.event == "derive"]
+    assert derive[-1]["reason"] == "refill"
+    acks = Counter(a["key"] for a in read_acks(built.settings.state_dir))
+    assert acks == {"u0001": 1, "u0002": 2, "u0003": 1}
+    lines = (tmp_path / ".ecomms" / "fake-sink-a" / "records.jsonl").read_bytes().splitlines()
+    assert len(lines) == len(set(lines))  # new versions where content changed, no duplicate
+    assert built.pipeline.run_pass().outcomes == {}
+    built.close()
