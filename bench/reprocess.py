@@ -8,20 +8,32 @@ archive in id order and writes in batches). The archive is built on a RAM disk w
 is one (building it is not what is measured); the sqlite store is written to the ordinary
 temporary directory, with its fsyncs.
 
+``reprocess``: N meetings of the Zoom simulator are captured (``ecomms run --once``, the
+default policies, filesystem + sqlite), then derived again from the archive by ``ecomms
+reprocess`` with the simulator stopped. From the custody ledger's times: the first capture's
+derivation rate (records over the time from each unit's ``commit`` entry to its ``derive``
+entry: transformers and sink writes, no download) and the reprocess rate (records over the
+time between its first and last ``derive`` entries: reading the archive back, transformers,
+sink writes); prints both, their ratio (target >= 0.8) and the reprocess child's peak RSS.
+
 Prints; never asserts.
 
     .venv/bin/python bench/reprocess.py rebuild [--records 100000] [--batch 500]
+    .venv/bin/python bench/reprocess.py reprocess [--meetings 40]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from core.protocols import Context
@@ -91,6 +103,62 @@ def rebuild(records: int, batch: int) -> None:
           f" included), peak RSS {peak / 1024:.0f} MiB, store {size / 1e6:.0f} MB")  # fmt: skip
 
 
+def _derivations(state: Path) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """Per unit, (seconds, records) of the capture's derivations, and (time, records) of
+    the reprocess ``derive`` entries, from the ledger."""
+    db = sqlite3.connect(state / "state.db")
+    rows = db.execute("SELECT time, event, unit_key, data FROM ledger ORDER BY seq").fetchall()
+    db.close()
+    committed: dict[str, float] = {}
+    capture: list[tuple[float, int]] = []
+    again: list[tuple[float, int]] = []
+    for time_text, event, key, data in rows:
+        moment = datetime.fromisoformat(time_text).timestamp()
+        payload = json.loads(data)
+        if event == "commit":
+            committed[key] = moment
+        elif event == "derive" and payload.get("reason") == "reprocess":
+            again.append((moment, len(payload["record_ids"])))
+        elif event == "derive" and key in committed:
+            capture.append((moment - committed.pop(key), len(payload["record_ids"])))
+    return capture, again
+
+
+def reprocess(meetings: int) -> None:
+    """Capture from the simulator, reprocess from the archive, print the rates."""
+    from ecomms_zoom_simulator import Simulator, SimulatorConfig
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.fixtures.zoom_simulator import zoom_source_toml
+
+    sim = Simulator(SimulatorConfig(seed=3, meetings=meetings, small_media=True,
+                                    plan="unlimited")).start()  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        config = directory / "ecomms.toml"
+        config.write_text(
+            f'[ecomms]\nstate_dir = "{directory / "state"}"\n' + zoom_source_toml(sim)
+            + "[transformers.policies]\n" + _CONFIG.split("\n", 3)[3].format(
+                archive=directory / "archive", search=directory / "search.db")
+        )  # fmt: skip
+        os.environ["ZOOM_CLIENT_SECRET"] = sim.client_secret
+        run = [*_ecomms(), "--config", str(config)]
+        first, _, _ = _child([*run, "run", "--once"], directory)
+        sim.stop()
+        elapsed, peak, out = _child([*run, "reprocess"], directory)
+        capture, again = _derivations(directory / "state")
+    records = sum(n for _, n in capture)
+    capture_rate = records / sum(s for s, _ in capture)
+    span = again[-1][0] - again[0][0]
+    again_rate = sum(n for _, n in again[1:]) / span
+    print(f"capture: {len(capture)} units, {records} records in {first:.1f} s (downloads"
+          f" included); derivation {capture_rate:,.0f} records/s")  # fmt: skip
+    print(out)
+    print(f"reprocess: {len(again)} units in {elapsed:.1f} s (process start included);"
+          f" {again_rate:,.0f} records/s, peak RSS {peak / 1024:.0f} MiB")  # fmt: skip
+    print(f"ratio reprocess/capture derivation: {again_rate / capture_rate:.2f} (target >= 0.8)")
+
+
 def main() -> None:
     """Parse the arguments and run the chosen benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,10 +166,14 @@ def main() -> None:
     r = commands.add_parser("rebuild", help="rebuild a sqlite store from the archive")
     r.add_argument("--records", type=int, default=100_000)
     r.add_argument("--batch", type=int, default=500)
+    p = commands.add_parser("reprocess", help="derive captured meetings again from the archive")
+    p.add_argument("--meetings", type=int, default=40)
     args = parser.parse_args()
     os.environ.pop("ECOMMS_CONFIG", None)
     if args.bench == "rebuild":
         rebuild(args.records, args.batch)
+    else:
+        reprocess(args.meetings)
 
 
 if __name__ == "__main__":

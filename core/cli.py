@@ -21,7 +21,7 @@ import msgspec
 
 from core.app import App
 from core.cli_admin import attributes, dlq, plugins_command, status
-from core.cli_audit import audit, rebuild
+from core.cli_audit import audit, rebuild, reprocess
 from core.cli_completeness import completeness
 from core.cli_records import search, show
 from core.config import find_config, load_settings
@@ -101,7 +101,7 @@ def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
 
 
 audit.add_command(completeness)
-for command in (status, dlq, audit, rebuild, plugins_command, attributes, search, show):
+for command in (status, dlq, audit, rebuild, reprocess, plugins_command, attributes, search, show):
     cli.add_command(command)
 
 
