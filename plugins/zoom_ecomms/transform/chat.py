@@ -30,7 +30,7 @@ def _parse(ctx: MeetingContext, spooled: SpooledFile, is_json: bool, errors: lis
     label = f"chat file {spooled.file_id}"
     data = read_bytes(spooled.path, label)
     if is_json:
-        return parse_json_chat(data, label, ctx.start, _home(ctx))
+        return parse_json_chat(data, label, ctx.start, _home(ctx), errors)
     return parse_txt_chat(data, label, ctx.start, ctx.roster, errors)
 
 

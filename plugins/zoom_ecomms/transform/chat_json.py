@@ -13,11 +13,12 @@ from typing import Any
 
 import msgspec
 
+from core.errors import PayloadError
 from core.records import Message, Party, SharedFile
 from plugins.zoom_ecomms.models import undecodable
 
 from .chat_items import FEEDBACK, LOCATIONS, RECEIVER_KINDS, ChatLog, route_for
-from .values import bad, hms_seconds, shifted
+from .values import HMS, bad, hms_seconds, shifted
 
 __all__ = ["parse_json_chat"]
 
@@ -64,6 +65,7 @@ class _RawChat(msgspec.Struct):
 
 
 _decoder = msgspec.json.Decoder(_RawChat, strict=False)
+_NAMED = 5  # messages of a file named one by one in the errors; the rest are counted
 
 
 def _b64(value: str) -> str:
@@ -194,6 +196,40 @@ class _Parser:
         )
         return message, route, seconds
 
+    def salvage(self, raw: _RawMessage, index: int) -> tuple[Message, str, int]:
+        """:meth:`item` for a message with fields that do not decode: each such field as
+        Zoom sent it, an unreadable time as the meeting start, an unreadable place public."""
+        found = HMS.fullmatch(raw.e_time)
+        seconds = int(found[1]) * 3600 + int(found[2]) * 60 + int(found[3]) if found else 0
+        try:
+            sloc, rloc, rkind, route = self.where(raw, index)
+        except PayloadError:
+            sloc, rloc, rkind, route = "", "", "", "public"
+        if route == "subgroup":
+            route = "subgroup:" + _lenient(raw.private_group_id)
+        content = raw.msg_content
+        if raw.msg_type == 5 or not isinstance(content, str):
+            text = _text(raw)
+        else:
+            text = _lenient(content)
+        receiver = Party(name=_lenient(raw.r_name), email=_lenient(raw.r_email), id=raw.r_id)
+        message = Message(
+            id=_lenient(raw.msg_id) or f"msg-{index + 1}",
+            thread_id="",
+            action=_KINDS.get(raw.msg_type, "message"),
+            sender=Party(name=_lenient(raw.s_name), email=_lenient(raw.s_email), id=raw.s_id),
+            receivers=[receiver] if raw.r_id or raw.r_name else [],
+            text=text,
+            offset=raw.e_time,
+            sent_at=shifted(self.start, seconds) if found else None,
+            refers_to=_lenient(raw.original_msg_id or raw.parent_msg_id),
+            sender_location=sloc,
+            receiver_location=rloc,
+            receiver_kind=rkind,
+            files=[_shared(f) for f in raw.files],
+        )
+        return message, route, seconds
+
     def explain(self, raw: _RawMessage, index: int) -> Exception:
         """The PayloadError naming the first field of ``raw`` that does not decode."""
         for name in _B64_FIELDS:
@@ -209,22 +245,34 @@ class _Parser:
         return bad(self.label, f"messages[{index}]", "cannot be decoded")
 
 
-def parse_json_chat(data: bytes, label: str, start: datetime | None, home: str) -> ChatLog:
+def parse_json_chat(
+    data: bytes, label: str, start: datetime | None, home: str, errors: list[str]
+) -> ChatLog:
     """Parse a JSON chat file into a chat log, in file order.
 
     ``label`` names the file in errors; ``start`` is the meeting start (for ``sent_at``);
-    ``home`` is the unit's own chat location (see :func:`route_for`).
+    ``home`` is the unit's own chat location (see :func:`route_for`). A message with a field
+    that does not decode is kept, that field as Zoom sent it (:meth:`_Parser.salvage`), and
+    named in ``errors`` (the first few such messages, then their count). A body that does
+    not decode raises ``PayloadError``.
     """
     chat = _load(data, label)
     parser = _Parser(label, start, home)
     log = ChatLog()
     messages, routes, seconds = log.messages, log.routes, log.seconds
+    salvaged = 0
     for index, raw in enumerate(chat.messages):
         try:
             message, route, elapsed = parser.item(raw, index)
-        except (binascii.Error, UnicodeDecodeError):
-            raise parser.explain(raw, index) from None
+        except (binascii.Error, UnicodeDecodeError, PayloadError) as exc:
+            salvaged += 1
+            if salvaged <= _NAMED:
+                why = exc if isinstance(exc, PayloadError) else parser.explain(raw, index)
+                errors.append(f"{why}; the message is kept as Zoom sent it")
+            message, route, elapsed = parser.salvage(raw, index)
         messages.append(message)
         routes.append(route)
         seconds.append(elapsed)
+    if salvaged > _NAMED:
+        errors.append(f"{label}: {salvaged} messages in all kept with fields as Zoom sent them")
     return log

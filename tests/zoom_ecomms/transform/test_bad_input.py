@@ -182,7 +182,30 @@ def test_without_a_readable_meeting_the_listed_meeting_stands_in(tmp_path: Path)
 def test_error_line_names_the_file_and_field(tmp_path: Path) -> None:
     unit = json_chat_unit(tmp_path, raw_chat(broken(s_email=b64("ok")[:-1])))
     chat = next(r for r in build_records(unit) if r.kind == "chat")
-    assert chat.errors == ["chat file 7f3a: messages[0].s_email: invalid base64"]
+    assert chat.errors == [
+        "chat file 7f3a: messages[0].s_email: invalid base64; the message is kept as Zoom sent it"
+    ]
+
+
+def test_a_message_that_does_not_decode_is_kept_as_zoom_sent_it(tmp_path: Path) -> None:
+    bad_name = broken(s_name="not base64!", e_time="later")
+    unit = json_chat_unit(tmp_path, raw_chat(encode_message(GOOD), bad_name))
+    chat = next(r for r in build_records(unit) if r.kind == "chat")
+    kept = {m.sender.name: m for m in chat.threads[0].messages}
+    assert kept["Ann"].text == "hi"
+    second = kept["not base64!"]
+    assert (second.text, second.offset, second.sent_at, second.id) == ("hi", "later", None, "m1")
+    assert chat.errors == [
+        "chat file 7f3a: messages[1].s_name: invalid base64; the message is kept as Zoom sent it"
+    ]
+
+
+def test_many_messages_that_do_not_decode_are_counted(tmp_path: Path) -> None:
+    body = raw_chat(*[broken(msg_content="%%%") for _ in range(8)])
+    chat = next(r for r in build_records(json_chat_unit(tmp_path, body)) if r.kind == "chat")
+    assert sum(len(t.messages) for t in chat.threads) == 8
+    assert len(chat.errors) == 6
+    assert chat.errors[-1] == "chat file 7f3a: 8 messages in all kept with fields as Zoom sent them"
 
 
 def test_payloads_as_zoom_returns_them_still_build(tmp_path: Path) -> None:
