@@ -98,3 +98,18 @@ def test_a_killed_reprocess_resumes_after_the_last_unit_it_finished(tmp_path):
     one = ecomms("reprocess", "--unit", "u0003", cwd=tmp_path, env=fake)
     assert "reprocessed 1 units from filesystem: ok 1" in one.stdout
     assert ecomms("audit", "verify", cwd=tmp_path, env=fake).returncode == 0
+
+
+def test_filters_select_by_source_unit_and_time():
+    from datetime import UTC, datetime
+
+    from core.records import CaptureRecord
+    from core.reprocess import Filters
+
+    at = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    capture = CaptureRecord(id="c1", source="zoom", platform="zoom", occurred_at=at, key="k1")
+    assert Filters().match(capture)
+    assert Filters(source="zoom", unit="k1", since=at).match(capture)
+    assert not Filters(source="other").match(capture)
+    assert not Filters(unit="k2").match(capture)
+    assert not Filters(since=datetime(2026, 11, 3, tzinfo=UTC)).match(capture)
