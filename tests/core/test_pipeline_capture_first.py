@@ -149,7 +149,8 @@ units = 2
 files = 1
 units_file = "{units_file}"
 [sinks.archive]
-plugin = "fake_sink"
+plugin = "filesystem"
+path = "archive"
 [sinks.search]
 plugin = "sqlite"
 path = "search.db"
@@ -166,7 +167,8 @@ def _indexed(path: Path) -> Counter[str]:
 
 
 def test_search_store_down_custody_goes_on_and_derivation_follows(tmp_path: Path) -> None:
-    """The sqlite store locked by another writer: later units are still archived and
+    """The sqlite store locked by another writer (the filesystem archive up): later units are
+    still archived and
     acknowledged, the pass says records will be derived later; once it is back the next
     pass derives them from the archive: same record ids, one copy each."""
     units_file = tmp_path / "units"
@@ -196,9 +198,11 @@ def test_search_store_down_custody_goes_on_and_derivation_follows(tmp_path: Path
     healed = built.pipeline.run_pass()
     assert healed.derived == {"ok": ["fake/u0003", "fake/u0004"]}
     indexed = _indexed(search_db)
-    archived = Counter(r.id for r in built.sink("archive").lines() if r.kind != "capture")
-    assert set(indexed) == set(archived) and len(indexed) == 4 * 3
-    assert set(indexed.values()) == {1} and set(archived.values()) == {1}
+    archive = built.components.sinks["archive"]
+    archived = {r.id for r in archive.records() if r.kind != "capture"}
+    assert set(indexed) == archived and len(indexed) == 4 * 3 and set(indexed.values()) == {1}
+    versions = list((tmp_path / "archive" / "records").rglob("*.json"))
+    assert len(versions) == 4 * 4 and all(p.name == "v000001.json" for p in versions)
     assert built.state.status("fake")["last_error"] == ""
     built.close()
 
