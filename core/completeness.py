@@ -145,6 +145,10 @@ class _Unit(msgspec.Struct, frozen=True):
     attempts: int
     last_error: str
     gaps: list[Gap]
+    derive_status: str = ""
+
+
+_UNITS = "SELECT key, status, attempts, last_error, gaps{} FROM units WHERE source=?"
 
 
 class Custody:
@@ -155,12 +159,15 @@ class Custody:
         self.units: dict[str, _Unit] = {}
         self.dead: dict[str, tuple[int, str]] = {}
         self.commits: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        rows = db.execute(
-            "SELECT key, status, attempts, last_error, gaps FROM units WHERE source=?", (source,)
-        )
-        for key, status, attempts, error, gaps in rows:
+        try:
+            rows: Iterable[tuple[Any, ...]] = db.execute(
+                _UNITS.format(", derive_status"), (source,)
+            )
+        except sqlite3.OperationalError:  # a store from before capture-first (never migrated)
+            rows = ((*row, "") for row in db.execute(_UNITS.format(""), (source,)))
+        for key, status, attempts, error, gaps, derived in rows:
             if key in wanted:
-                self.units[key] = _Unit(status, attempts, error, decode_gaps(gaps))
+                self.units[key] = _Unit(status, attempts, error, decode_gaps(gaps), derived or "")
         for dead_id, key, error in db.execute(
             "SELECT id, key, error FROM dead_letters WHERE source=?", (source,)
         ):
@@ -180,6 +187,9 @@ class Custody:
             if not file_id or file_id in files:
                 return seq
         return None
+
+
+_DERIVED = ("", "ok")
 
 
 def _entry(item: InventoryItem, custody: Custody) -> Entry:
@@ -202,7 +212,9 @@ def _fate(item: InventoryItem, custody: Custody) -> tuple[str, str, int | None]:
     unit = custody.units.get(item.key)
     seq = custody.commit_of(item.key, item.file_id)
     if seq is not None and unit is not None:
-        return "committed", "", seq
+        derived = unit.derive_status
+        note = f"archived; its records: derivation {derived}" if derived not in _DERIVED else ""
+        return "committed", note if not item.file_id else "", seq
     if item.status == "processing":
         return "processing", "not ready at the source yet", None
     if item.status == "failed":

@@ -96,6 +96,15 @@ def test_a_later_dead_letter_keeps_what_an_earlier_version_committed(tmp_path, s
     assert fates[("m1", "f2")][0] == "dead_lettered"
 
 
+def test_a_committed_unit_whose_records_are_not_derived_says_so(tmp_path, state) -> None:
+    """Custody decides the fate; a derivation that did not succeed is named beside it."""
+    seq = _commit(state, _unit("m1", ["f1"]))
+    state.db.execute("UPDATE units SET derive_status='dead' WHERE key='m1'")
+    fates = _fates(tmp_path, [InventoryItem(key="m1"), InventoryItem(key="m1", file_id="f1")])
+    assert fates[("m1", "")] == ("committed", seq, "archived; its records: derivation dead")
+    assert fates[("m1", "f1")] == ("committed", seq, "")
+
+
 def test_a_commit_missing_from_the_ledger_is_unaccounted(tmp_path, state) -> None:
     """The state says committed but no ledger entry does: custody is not proven."""
     _commit(state, _unit("m1", ["f1"]))
