@@ -44,6 +44,7 @@ auto_delete = true
 capture_from = "{sim.capture_from}"
 api_base_url = "{sim.api_base_url}"
 oauth_token_url = "{sim.oauth_token_url}"
+{extra}
 
 [transformers.policies]
 
@@ -75,17 +76,30 @@ class ChaosRig:
     opensearch_url: str
     seed: int
     index: str = field(default_factory=lambda: f"chaos-{uuid.uuid4().hex[:10]}")
+    selection: Selection = SELECTION
     runs: int = 0
 
     @classmethod
-    def start(cls, directory: Path, opensearch_url: str, seed: int, meetings: int) -> ChaosRig:
-        """Start the simulator (``seed``, ``meetings``, small media) and write the config."""
+    def start(
+        cls,
+        directory: Path,
+        opensearch_url: str,
+        seed: int,
+        meetings: int,
+        **source: str | int | float,
+    ) -> ChaosRig:
+        """Start the simulator (``seed``, ``meetings``, small media) and write the config;
+        ``source`` adds options to the Zoom source's section."""
         config = SimulatorConfig(seed=seed, meetings=meetings, small_media=True)
         rig = cls(directory, Simulator(config).start(), opensearch_url, seed)
         (directory / "logs").mkdir()
         (directory / "ecomms.toml").write_text(
             CONFIG.format(
-                sim=rig.sim, variable=SECRET_VARIABLE, url=opensearch_url, index=rig.index
+                sim=rig.sim,
+                variable=SECRET_VARIABLE,
+                url=opensearch_url,
+                index=rig.index,
+                extra="\n".join(f"{k} = {v!r}" for k, v in source.items()),
             )
         )
         return rig
@@ -110,6 +124,11 @@ class ChaosRig:
         self.runs += 1
         stem = self.directory / "logs" / f"{self.runs:03d}-{name}"
         return stem.with_suffix(".out"), stem.with_suffix(".err")
+
+    def last_log(self) -> str:
+        """The end of the latest command's stderr (for failure messages)."""
+        logs = sorted((self.directory / "logs").glob("*.err"))
+        return logs[-1].read_text(errors="replace")[-3000:] if logs else ""
 
     def start_run(self) -> subprocess.Popen[str]:
         """Start a continuous ``ecomms run``; its output goes to ``logs/``."""
@@ -147,7 +166,10 @@ class ChaosRig:
             now = self.committed()
             if now > before:
                 return now
-            assert run.poll() is None, f"seed {self.seed}: ecomms run exited {run.returncode}"
+            if run.poll() is not None:
+                raise AssertionError(
+                    f"seed {self.seed}: ecomms run exited {run.returncode}:\n{self.last_log()}"
+                )
             time.sleep(0.05)
         raise AssertionError(f"seed {self.seed}: no unit committed {PROGRESS_TIMEOUT:.0f} s")
 
@@ -168,11 +190,11 @@ class ChaosRig:
 
     def safety(self) -> list[str]:
         """Violations of the invariants that hold at every moment."""
-        return safety_violations(self.sim, self.stores, SELECTION)
+        return safety_violations(self.sim, self.stores, self.selection)
 
     def final(self, allow_dead: bool = False) -> list[str]:
         """Violations of every invariant of a complete capture."""
-        return final_violations(self.sim, self.stores, SELECTION, allow_dead=allow_dead)
+        return final_violations(self.sim, self.stores, self.selection, allow_dead=allow_dead)
 
     def audit(self) -> subprocess.CompletedProcess[str]:
         """``ecomms audit verify``."""
