@@ -142,7 +142,7 @@ def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) ->
     """Prometheus scrapes the run: 6 units committed, then those of 2 meetings completed later."""
     _, sim = capture
     committed = "sum(ecomms_units_committed_total)"
-    _until("6 committed units in prometheus", lambda: _query(prometheus, committed) == 6)
+    _until("6 committed units in prometheus", lambda: (_query(prometheus, committed) or 0) >= 6)
     assert _query(prometheus, 'up{job="ecomms"}') == 1
     assert (_query(prometheus, 'sum(ecomms_records_written_total{sink="filesystem"})') or 0) > 0
     for label in ("medium", "download"):  # listing pages; the archive files themselves
@@ -151,8 +151,8 @@ def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) ->
     assert (_query(prometheus, "ecomms_last_successful_pass_timestamp_seconds") or 0) > 0
     assert _query(prometheus, 'ecomms_dead_letters{source="zoom_ecomms"}') == 0
     added = sim.complete_meetings(2)  # two meetings, one of them may add breakout instances
-    expected = 6 + len(added)
-    _until("the next pass to commit them", lambda: _query(prometheus, committed) == expected)
+    expected = 6 + len(added)  # at least: a refill that adds parts to a unit commits it again
+    _until("the next pass to commit them", lambda: (_query(prometheus, committed) or 0) >= expected)
     moved = _query(prometheus, "sum(increase(ecomms_units_committed_total[1m])) > 0")
     assert moved is not None  # the rate of the counter over the scraped samples is positive
 
