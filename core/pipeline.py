@@ -1,4 +1,4 @@
-"""The pipeline: pull, commit custody, acknowledge, then derive records (capture first).
+"""The pipeline: pull, commit custody, derive records, acknowledge (capture first).
 
 Two stages with their own guarantees (DESIGN §3, docs/reliability.md):
 
@@ -21,20 +21,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from core.archive_units import capture_record
 from core.components import Components
 from core.config import Settings
-from core.derive import Derivation, derive_records, describe
+from core.custody import UnitFailed, derive_or_fail, write_custody, write_records_everywhere
+from core.derive import Derivation, describe
 from core.errors import EcommsError, PluginError, SinkUnavailable, TerminalError
+from core.pass_report import PassReport, down_line
 from core.plugins import Host
 from core.protocols import Failure, Receipt, Unit
-from core.records import Record
-from core.sink_write import write_to_sink
 from core.state import State
 from core.state_models import storable
 
@@ -43,32 +40,6 @@ __all__ = ["PassReport", "Pipeline"]
 log = logging.getLogger("ecomms.pipeline")
 
 Progress = Callable[[str, Unit, int, int], None]
-
-
-@dataclass
-class PassReport:
-    """What one pass did: unit keys by outcome (committed, skipped, failed, dead), unit keys
-    by derivation status (ok, partial, failed, dead, pending) and sinks that stayed down."""
-
-    outcomes: dict[str, list[str]] = field(default_factory=dict)
-    records: int = 0
-    bytes: int = 0
-    derived: dict[str, list[str]] = field(default_factory=dict)
-    down: dict[str, str] = field(default_factory=dict)
-
-    def add(self, outcome: str, unit: Unit) -> None:
-        """Count one unit's outcome."""
-        self.outcomes.setdefault(outcome, []).append(f"{unit.source}/{unit.key}")
-
-    def add_derived(self, status: str, source: str, key: str) -> None:
-        """Count one unit's derivation status."""
-        self.derived.setdefault(status, []).append(f"{source}/{key}")
-
-
-class _UnitFailed(Exception):
-    def __init__(self, error: BaseException, terminal: bool) -> None:
-        super().__init__(str(error))
-        self.error, self.terminal = error, terminal
 
 
 class Pipeline:
@@ -114,11 +85,11 @@ class Pipeline:
                 self.host.on_error(None, exc, dead_lettered=False)
                 raise
             report.down = dict(self.derivation.down)
-            self.state.run_finished(name, _down_line(report.down))
+            self.state.run_finished(name, down_line(report.down))
             if self.stop.is_set():
                 break
         if report.down:
-            error = SinkUnavailable(_down_line(report.down), sink=", ".join(sorted(report.down)))
+            error = SinkUnavailable(down_line(report.down), sink=", ".join(sorted(report.down)))
             error.report = report  # type: ignore[attr-defined]
             raise error
         return report
@@ -253,7 +224,7 @@ class Pipeline:
         checkpoint = unit.checkpoint if advance and retried is None else None
         try:
             if unit.failure is not None:
-                raise _UnitFailed(
+                raise UnitFailed(
                     EcommsError(unit.failure.message, where=unit.failure.where or None),
                     terminal=not unit.failure.transient,
                 )
@@ -261,7 +232,7 @@ class Pipeline:
                 return self._commit_derived(source, unit, checkpoint, retried)
             receipts, capture = self._custody(unit)
             self.state.commit(unit, receipts, [capture], checkpoint, retried, capture=capture)
-        except _UnitFailed as failed:
+        except UnitFailed as failed:
             return self._failed(unit, failed, advance, retried)
         except SinkUnavailable:
             raise  # an archive sink is down: the pass stops, the unit is not blamed
@@ -269,7 +240,7 @@ class Pipeline:
             terminal = isinstance(exc, TerminalError)
             if not isinstance(exc, EcommsError):
                 log.exception("capturing %s/%s failed", unit.source, unit.key)
-            return self._failed(unit, _UnitFailed(exc, terminal), advance, retried)
+            return self._failed(unit, UnitFailed(exc, terminal), advance, retried)
         # derived from the spool while the source still holds it; whatever the outcome,
         # the acknowledgement follows (custody alone decides it)
         status = self.derivation.derive(unit, "capture")
@@ -279,53 +250,21 @@ class Pipeline:
         return "committed"
 
     def _custody(self, unit: Unit) -> tuple[list[Receipt], str]:
-        """Write the capture record and every part to every archive sink; receipts, its id."""
         captured = self.state.begin(unit.source, unit.key)
-        capture = capture_record(unit, captured)
-        artifacts = {f.sha256: Path(f.path) for f in unit.files if f.path}
-        receipts = []
-        for name, sink in self.archives.items():
-            try:
-                receipts.append(write_to_sink(self.settings, name, sink, [capture], artifacts))
-            except SinkUnavailable as exc:
-                raise SinkUnavailable(
-                    f"{exc.message}; nothing was committed, run again once it is back", sink=name
-                ) from exc
-        return receipts, capture.id
+        return write_custody(self.settings, self.archives, unit, captured)
 
     def _commit_derived(
         self, source: Any, unit: Unit, checkpoint: str | None, retried: int | None
     ) -> str:
         """No archive sink: commit only once the records reached every sink."""
-        captured = self.state.begin(unit.source, unit.key)
-        try:
-            records = derive_records(self.c, unit, captured)
-        except EcommsError as exc:
-            raise _UnitFailed(exc, terminal=isinstance(exc, TerminalError)) from exc
-        except Exception as exc:  # a transformer bug: dead-letter the unit, keep the traceback
-            log.exception("transformer failed on %s/%s", unit.source, unit.key)
-            raise _UnitFailed(exc, terminal=True) from exc
-        receipts = self._write_all(unit, records)
+        records = derive_or_fail(self.c, unit, self.state.begin(unit.source, unit.key))
+        receipts = write_records_everywhere(self.settings, self.c.sinks, unit, records)
         self.state.commit(unit, receipts, [r.id for r in records], checkpoint, retried=retried)
         self.progress("committed", unit, len(records), sum(f.size for f in unit.files))
         self._acknowledge(source, unit, receipts)
         return "committed"
 
-    def _write_all(self, unit: Unit, records: list[Record]) -> list[Receipt]:
-        artifacts = {f.sha256: Path(f.path) for f in unit.files if f.path}
-        receipts = []
-        for name, sink in self.c.sinks.items():
-            try:
-                receipts.append(write_to_sink(self.settings, name, sink, records, artifacts))
-            except SinkUnavailable as exc:
-                raise SinkUnavailable(
-                    f"{exc.message}; nothing was committed, run again once it is back", sink=name
-                ) from exc
-            except TerminalError as exc:
-                raise _UnitFailed(exc, terminal=True) from exc
-        return receipts
-
-    def _failed(self, unit: Unit, failed: _UnitFailed, advance: bool, retried: int | None) -> str:
+    def _failed(self, unit: Unit, failed: UnitFailed, advance: bool, retried: int | None) -> str:
         error = storable(describe(failed.error))
         attempts = self.state.record_failure(unit.source, unit.key, unit.version, error)
         # a retry from the dead-letter store that fails goes straight back there
@@ -367,12 +306,3 @@ class Pipeline:
             return
         self.state.acknowledged(unit, list(actions or []))
         self.host.after_commit(unit, receipts)
-
-
-def _down_line(down: dict[str, str]) -> str:
-    if not down:
-        return ""
-    return (
-        "; ".join(down[name] for name in sorted(down))
-        + ": custody committed, records will be derived on a later pass once it is back"
-    )
