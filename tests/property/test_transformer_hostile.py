@@ -89,7 +89,7 @@ def test_hostile_payloads_never_raise(
     # payloads reach the transformer decoded by msgspec, which refuses lone surrogates (the
     # HTTP tests send them as escapes); here they would only test this test's own encoder
     assume(_encodable(meeting_value) and _encodable(payload_value))
-    # a topic that is not a string is its own xfail test below (a known bug)
+    # a topic that is not a string is its own test below
     assume(meeting_key != "topic" or meeting_value is None or isinstance(meeting_value, str | int))
     meeting = _replace(load("meeting.json"), meeting_key, meeting_value)
     payloads = _replace(load("payloads.json"), payload_key, payload_value)
@@ -103,11 +103,6 @@ def test_hostile_payloads_never_raise(
     assert records, "a meeting always yields records"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="zoom transformer: a meeting topic that is a list, object, bool or float makes "
-    "build_records raise TypeError from the fallback record itself (fallback.py joins it)",
-)
 @pytest.mark.parametrize("topic", [["Q3"], {"a": 1}, True, 1.5])
 def test_a_meeting_topic_of_the_wrong_type_still_yields_records(topic: Any) -> None:
     """build_records promises never to raise for what the unit holds."""

@@ -71,6 +71,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PEOPLE = ("participants", "report_participants", "dashboard_participants", "panelists")
 
 
+def _title(unit: Unit) -> str:
+    """The title the source gave the unit (only a string counts: it is not checked)."""
+    return unit.title.strip() if isinstance(unit.title, str) else ""
+
+
 def _listed(unit: Unit) -> ArchiveMeeting:
     """The source's bookkeeping of the listed meeting, or an empty meeting of the unit's key."""
     listed = unit.meta.get("meeting")
@@ -104,7 +109,7 @@ def meeting_context(unit: Unit, payloads: Payloads) -> MeetingContext:
         occurred = _EPOCH
     attrs = meeting_attributes(meeting)
     attrs.update(optional_archiving_attributes(payloads.dashboard_participants))
-    topic = meeting.topic.strip() or unit.title
+    topic = meeting.topic.strip() or _title(unit)
     kind = "External meeting" if meeting.is_external else "Meeting"
     return MeetingContext(
         source=unit.source,
@@ -114,7 +119,7 @@ def meeting_context(unit: Unit, payloads: Payloads) -> MeetingContext:
         start=start,
         occurred_at=occurred,
         host_id=meeting.host_id,
-        is_breakout=meeting.is_breakout_room,
+        is_breakout=bool(meeting.is_breakout_room),
         parent_uuid=meeting.parent_meeting_id,
         attributes=attrs,
         roster=roster_from_payloads(payloads, meeting.host_id),
@@ -129,8 +134,8 @@ def bare_context(unit: Unit, errors: list[str]) -> MeetingContext:
     return MeetingContext(
         source=unit.source,
         uuid=unit.key,
-        topic=unit.title,
-        title=unit.title or f"Meeting {unit.key}",
+        topic=_title(unit),
+        title=_title(unit) or f"Meeting {unit.key}",
         start=unit.occurred_at,
         occurred_at=unit.occurred_at or _EPOCH,
         host_id="",

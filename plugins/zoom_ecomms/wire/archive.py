@@ -71,7 +71,8 @@ class ArchiveMeeting(ZoomModel):
 
     External meetings (``meeting_type == "external"``) come without ``id``, ``host_id`` and
     ``topic`` (absent, empty or 0: Zoom does not say which, all decode). ``group_id`` is a
-    comma-separated list of group ids. ``complete_time`` is ``""`` while processing.
+    comma-separated list of group ids. ``complete_time`` is ``""`` while processing;
+    ``is_breakout_room`` is ``None`` when Zoom leaves it out.
     """
 
     uuid: str
@@ -88,7 +89,7 @@ class ArchiveMeeting(ZoomModel):
     meeting_type: str = ""
     account_name: str = ""
     complete_time: str = ""
-    is_breakout_room: bool = False
+    is_breakout_room: bool | None = None
     parent_meeting_id: str = ""
     status: str = ""
     group_id: str = ""

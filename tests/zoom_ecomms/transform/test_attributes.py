@@ -79,3 +79,9 @@ def test_participant_email_only_for_individual_files_and_offsets_normalised() ->
     attrs = file_attributes(typed(ArchiveFile, whole))
     assert "ArchiveFileParticipantEmail" not in attrs
     assert attrs["ArchiveFileParticipantJoinTime"].isoformat() == "2026-11-03T14:00:02+00:00"
+
+
+def test_a_field_zoom_leaves_out_gives_no_attribute() -> None:
+    meeting = {"uuid": "u1", "start_time": "2026-11-03T14:00:00Z"}
+    assert meeting_attributes(typed(ArchiveMeeting, meeting)) == {"MeetingUUID": "u1"}
+    assert file_attributes(typed(ArchiveFile, {"id": "f1"})) == {"ArchiveFileId": "f1"}

@@ -125,7 +125,7 @@ BAD_PAYLOADS = [
     (_set("meeting", duration_in_second="long"), "meeting",
      "payload meeting: Expected `int | null`, got `str` - at `$.duration_in_second`"),
     (_set("meeting", is_breakout_room="maybe"), "meeting",
-     "payload meeting: Expected `bool`, got `str` - at `$.is_breakout_room`"),
+     "payload meeting: Expected `bool | null`, got `str` - at `$.is_breakout_room`"),
     (lambda p: p.update(dashboard_participants={"participants": {"x": 1}}), "meeting",
      "payload dashboard_participants: Expected `array`, got `object` - at `$.participants`"),
     (_set("participants", 1, join_time=17), "meeting",
