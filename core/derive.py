@@ -69,9 +69,16 @@ class Derivation:
     unreachable (derivation waits for a later pass while any is listed)."""
 
     def __init__(
-        self, settings: Settings, components: Components, state: State, on_error: Any
+        self,
+        settings: Settings,
+        components: Components,
+        state: State,
+        on_error: Any,
+        on_derived: Any = None,
     ) -> None:
         self.settings, self.c, self.state, self.on_error = settings, components, state, on_error
+        # on_derived(unit, status, receipts, error): the ecomms_after_derive hook
+        self.on_derived = on_derived or (lambda *_: None)
         self.archives = archive_sinks(components.sinks)
         self.down: dict[str, str] = {}
         self._reading: tuple[Any, Path] | None = None
@@ -104,6 +111,7 @@ class Derivation:
                     unit.source,
                     unit.key,
                 )
+                self.on_derived(unit, "pending", receipts, exc)
                 return "pending"
             except Exception as exc:
                 if not isinstance(exc, EcommsError):
@@ -112,6 +120,7 @@ class Derivation:
         errors = [f"{r.kind} {r.id}: {e}" for r in records for e in r.errors]
         status = "partial" if errors else "ok"
         self.state.derived(unit, status, [r.id for r in records], receipts, errors, reason, retried)
+        self.on_derived(unit, status, receipts, None)
         if errors:
             log.warning(
                 "%s/%s derived with %d error(s), first: %s",
@@ -182,4 +191,5 @@ class Derivation:
             line,
         )
         self.on_error(unit, error, status == "dead")
+        self.on_derived(unit, status, receipts, error)
         return status

@@ -105,6 +105,21 @@ def ecomms_after_commit(unit: Unit, receipts: Sequence[Receipt]) -> None:
 
 
 @hookspec
+def ecomms_after_derive(
+    unit: Unit, status: str, receipts: Sequence[Receipt], error: BaseException | None
+) -> None:
+    """Called after records were derived from a committed unit and written to the sinks.
+
+    Fires for every derivation attempt (at capture, a retry from the archive, a refill, a
+    reprocess). ``status`` is ``ok``, ``partial`` (some record carries derivation errors),
+    ``pending`` (a sink is unreachable: derived again on a later pass), ``failed`` (retried
+    later) or ``dead``; ``receipts`` one per sink that confirmed the records (every sink for
+    ``ok`` and ``partial``); ``error`` what stopped it (``None`` for ``ok`` and ``partial``).
+    Exceptions are logged and ignored.
+    """
+
+
+@hookspec
 def ecomms_on_error(unit: Unit | None, error: BaseException, dead_lettered: bool) -> None:
     """Called when pulling, transforming or writing a unit failed.
 

@@ -4,7 +4,7 @@ Every hook is called through pluggy (so argument checks, hook-call monitoring an
 see every call):
 
 - registration hooks (``ecomms_register_sources|transformers|sinks``) and observer hooks
-  (``ecomms_after_commit``, ``ecomms_on_error``) once *per plugin*, through
+  (``ecomms_after_commit``, ``ecomms_after_derive``, ``ecomms_on_error``) once *per plugin*, through
   ``pm.subset_hook_caller``: each component is attributed to its plugin, a failing
   registration breaks only that plugin, and a failing observer never keeps the others from
   observing. Hook wrappers cannot wrap a per-plugin call, so a wrapper implementation of
@@ -47,7 +47,7 @@ CATEGORY_HOOKS = {
     "transformers": "ecomms_register_transformers",
     "sinks": "ecomms_register_sinks",
 }
-OBSERVER_HOOKS = ("ecomms_after_commit", "ecomms_on_error")
+OBSERVER_HOOKS = ("ecomms_after_commit", "ecomms_after_derive", "ecomms_on_error")
 PER_PLUGIN_HOOKS = (*CATEGORY_HOOKS.values(), *OBSERVER_HOOKS)
 """The hooks called once per plugin: a wrapper implementation of one is refused at load."""
 
@@ -194,6 +194,14 @@ class Host:
     def after_commit(self, unit: Any, receipts: Sequence[Any]) -> None:
         """Announce a committed, acknowledged unit; plugin failures are logged and ignored."""
         self._observe("ecomms_after_commit", unit=unit, receipts=list(receipts))
+
+    def after_derive(
+        self, unit: Any, status: str, receipts: Sequence[Any], error: BaseException | None
+    ) -> None:
+        """Announce a derivation attempt and its outcome; plugin failures are logged, ignored."""
+        self._observe(
+            "ecomms_after_derive", unit=unit, status=status, receipts=list(receipts), error=error
+        )
 
     def on_error(self, unit: Any, error: BaseException, dead_lettered: bool) -> None:
         """Announce a failed unit; plugin failures are logged and ignored."""

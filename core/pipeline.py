@@ -58,7 +58,11 @@ class Pipeline:
         self.progress = progress or (lambda *_: None)
         self.stop = stop or threading.Event()
         self.derivation = Derivation(
-            settings, components, state, lambda u, e, dead: host.on_error(u, e, dead_lettered=dead)
+            settings,
+            components,
+            state,
+            lambda u, e, dead: host.on_error(u, e, dead_lettered=dead),
+            host.after_derive,
         )
         self.archives = self.derivation.archives
         self._report = PassReport()

@@ -5,8 +5,9 @@ Three small parts, one registry (``prometheus_client``; no exposition format wri
 - :class:`Metrics` (:mod:`core.metrics.families`): every metric family of a run, and the
   typed methods that move them;
 - :class:`MetricsObserver` (:mod:`core.metrics.observer`): a host-side plugin observing the
-  lifecycle hooks (``ecomms_after_commit``, ``ecomms_on_error``): units, records, bytes,
-  capture lag. It is registered with the plugin manager only while a run has metrics on;
+  lifecycle hooks (``ecomms_after_commit``, ``ecomms_after_derive``, ``ecomms_on_error``):
+  units, records, bytes, derivations, capture lag. It is registered with the plugin
+  manager only while a run has metrics on;
 - :class:`Meter` (:mod:`core.metrics.families`): what a component gets in its
   ``Context.meter`` to count its own API requests, 429s and rate-limit waits (a no-op
   registry when metrics are off, so components never test for it).

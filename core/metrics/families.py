@@ -56,6 +56,13 @@ class Metrics:
             ["sink"],
             registry=r,
         )
+        self.derivations = Counter(
+            "ecomms_derivations",
+            "Derivations of records from committed units, by status"
+            " (ok, partial, pending, failed, dead)",
+            ["status"],
+            registry=r,
+        )
         self.requests = Counter(
             "ecomms_api_requests",
             "API requests a source sent, by rate label and HTTP status",
@@ -125,6 +132,8 @@ class Metrics:
             self.bytes.labels(sink)
         for outcome in ("ok", "failed"):
             self.passes.labels(outcome)
+        for status in ("ok", "partial", "pending", "failed", "dead"):
+            self.derivations.labels(status)
         self._count_dead = dead_letters
         self._refresh()
 
@@ -154,6 +163,19 @@ class Metrics:
         if completed is not None:
             lag = ((now or datetime.now(UTC)) - completed).total_seconds()
             self.lag.labels(unit.source).observe(max(0.0, lag))
+
+    def derived(self, status: str, receipts: Sequence[Any], error: BaseException | None) -> None:
+        """Count the records each sink confirmed for a derivation; a sink that could not be
+        written marks the run not ready until it confirms a write again."""
+        for receipt in receipts:
+            self.records.labels(receipt.sink).inc(len(receipt.record_ids))
+            with self._lock:
+                self._down.pop(receipt.sink, None)
+        sink = getattr(error, "context", {}).get("sink") if error is not None else None
+        if sink:
+            with self._lock:
+                self._down[str(sink)] = getattr(error, "message", str(error))
+        self.derivations.labels(status).inc()
 
     def failed(self, unit: Any, error: BaseException, dead_lettered: bool) -> None:
         """Count a failed (or dead-lettered) unit by cause: ``capture`` when the source could

@@ -12,7 +12,8 @@ __all__ = ["MetricsObserver"]
 
 
 class MetricsObserver:
-    """A host-side plugin: counts what ``ecomms_after_commit`` and ``ecomms_on_error`` see."""
+    """A host-side plugin: counts what ``ecomms_after_commit``, ``ecomms_after_derive`` and
+    ``ecomms_on_error`` see."""
 
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
@@ -21,6 +22,13 @@ class MetricsObserver:
     def ecomms_after_commit(self, unit: Any, receipts: Sequence[Any]) -> None:
         """Count the committed unit, its records and bytes per sink, and its capture lag."""
         self.metrics.committed(unit, receipts)
+
+    @hookimpl
+    def ecomms_after_derive(
+        self, status: str, receipts: Sequence[Any], error: BaseException | None
+    ) -> None:
+        """Count the derived records per sink and the derivation's status."""
+        self.metrics.derived(status, receipts, error)
 
     @hookimpl
     def ecomms_on_error(self, unit: Any, error: BaseException, dead_lettered: bool) -> None:

@@ -59,6 +59,12 @@ def ecomms_after_commit(unit, receipts) -> None:
 
 
 @hookimpl
+def ecomms_after_derive(unit, status, receipts) -> None:
+    """Log the derived unit, its status and the sinks that confirmed its records."""
+    _log(hook="after_derive", key=unit.key, status=status, sinks=sorted(r.sink for r in receipts))
+
+
+@hookimpl
 def ecomms_on_error(unit, error, dead_lettered) -> None:
     """Log the failed unit."""
     _log(hook="on_error", key=unit.key if unit else None, error=str(error), dead=dead_lettered)

@@ -94,6 +94,33 @@ def test_committed_units_count_records_bytes_per_sink_and_lag(endpoint, metrics)
     assert got[("ecomms_capture_lag_seconds_bucket", (("le", "120.0"), ("source", "zoom")))] == 1
 
 
+def test_derivations_count_records_per_sink_and_a_sink_left_pending(endpoint, metrics) -> None:
+    """after_derive: each confirming sink's records and the status are counted; a sink that
+    left a derivation pending makes the run not ready until it confirms a write again."""
+    server, clock = endpoint
+    host = build_host({})
+    host.add_observer(MetricsObserver(metrics), name="metrics")
+    with metrics.timed_pass():
+        pass
+    clock.now = metrics.last_ok_at() or 0
+    both = [
+        Receipt(sink="archive", record_ids=["r1", "r2"]),
+        Receipt(sink="index", record_ids=["r1", "r2"]),
+    ]
+    host.after_derive(_unit("m1"), "ok", both, None)
+    down = SinkUnavailable("sink index unavailable: connection refused", sink="index")
+    host.after_derive(_unit("m2"), "pending", both[:1], down)
+    got = scrape(server)
+    assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 4
+    assert got[("ecomms_records_written_total", (("sink", "index"),))] == 2
+    assert got[("ecomms_derivations_total", (("status", "ok"),))] == 1
+    assert got[("ecomms_derivations_total", (("status", "pending"),))] == 1
+    readyz = httpx.get(f"http://{server.address}/readyz")
+    assert readyz.status_code == 503 and "sink index unreachable" in readyz.text
+    host.after_derive(_unit("m2"), "ok", both, None)
+    assert httpx.get(f"http://{server.address}/readyz").status_code == 200
+
+
 def test_failures_count_by_source_and_cause(endpoint, metrics) -> None:
     """Retried failures and dead letters are counted apart, by the error's class, or
     ``capture`` when the source could not capture the unit."""

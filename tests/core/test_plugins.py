@@ -104,6 +104,14 @@ def test_hook_ecomms_after_commit(tmp_path: Path) -> None:
     assert commits == [("u0001", ["a", "b"]), ("u0003", ["a", "b"])]
 
 
+def test_hook_ecomms_after_derive(tmp_path: Path) -> None:
+    """after_derive fires once per derived unit with its status and every confirming sink;
+    an implementation may take a subset of the arguments (here: no ``error``)."""
+    _, calls = _run(tmp_path, "run", "--once")
+    derived = [(c["key"], c["status"], c["sinks"]) for c in calls if c["hook"] == "after_derive"]
+    assert derived == [("u0001", "ok", ["a", "b"]), ("u0003", "ok", ["a", "b"])]
+
+
 def test_hook_ecomms_on_error(tmp_path: Path) -> None:
     """on_error fires for the failing unit, saying it was dead-lettered."""
     _, calls = _run(tmp_path, "run", "--once")

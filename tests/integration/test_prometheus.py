@@ -144,7 +144,10 @@ def test_prometheus_sees_the_counters_of_a_run_move(prometheus: str, capture) ->
     committed = "sum(ecomms_units_committed_total)"
     _until("6 committed units in prometheus", lambda: (_query(prometheus, committed) or 0) >= 6)
     assert _query(prometheus, 'up{job="ecomms"}') == 1
-    assert (_query(prometheus, 'sum(ecomms_records_written_total{sink="filesystem"})') or 0) > 0
+    for sink in ("filesystem", "sqlite"):  # capture records at commit, derived ones after
+        written = f'sum(ecomms_records_written_total{{sink="{sink}"}})'
+        _until(f"records written to {sink}", lambda q=written: (_query(prometheus, q) or 0) > 0)
+    assert (_query(prometheus, 'ecomms_derivations_total{status="ok"}') or 0) >= 6
     for label in ("medium", "download"):  # listing pages; the archive files themselves
         requests = f'sum(ecomms_api_requests_total{{rate_label="{label}", code="200"}})'
         assert (_query(prometheus, requests) or 0) > 0, label
