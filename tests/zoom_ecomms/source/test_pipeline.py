@@ -3,7 +3,6 @@ host's fake sink. Only files that every sink committed are ever tagged for delet
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -49,8 +48,9 @@ def test_run_commits_then_tags_only_committed_files(tmp_path, zoom_simulator, li
     assert again.returncode == 0, again.stderr
     assert sorted(sim.inspect()["tagged_for_deletion"]) == sorted(tagged)
     records = (tmp_path / ".ecomms" / "fake-sink-fake_sink" / "records.jsonl").read_text()
-    ids = [json.loads(line)["id"] for line in records.splitlines()]
-    assert len(ids) == len(set(ids))
+    lines = records.splitlines()
+    # no record stored twice; the second pass may add new versions (a refilled lookup gap)
+    assert len(lines) == len(set(lines))
 
 
 def test_corrupt_files_are_dead_lettered_and_never_tagged(tmp_path, zoom_simulator_factory):
