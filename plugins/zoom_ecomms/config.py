@@ -46,7 +46,8 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lookup) within ``pages_deadline_seconds``; a download gets ``request_deadline_seconds``
     plus one second per ``download_min_bytes_per_second`` bytes of its size. An API answer
     larger than ``max_response_mb`` once decompressed is an error for that call.
-    ``gap_retry_hours`` is how long a failed optional lookup is retried on later passes.
+    ``gap_retry_hours`` is how long a failed optional lookup is retried on later passes, the
+    first time ``gap_retry_after_minutes`` after the capture, then at doubling intervals.
     """
 
     account_id: str
@@ -71,6 +72,7 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     download_min_bytes_per_second: int = 100_000
     max_response_mb: int = 32
     gap_retry_hours: float = 72.0
+    gap_retry_after_minutes: float = 15.0
     max_attempts: int = 6
     download_attempts: int = 3
     rate_share: float = 0.95
@@ -106,6 +108,8 @@ class ZoomConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             )
         if not 0 <= self.gap_retry_hours <= 24 * 30:
             raise ValueError("gap_retry_hours must be between 0 and 720 (Zoom keeps 30 days)")
+        if not 0 <= self.gap_retry_after_minutes <= 12 * 60:
+            raise ValueError("gap_retry_after_minutes must be between 0 and 720")
         if self.max_attempts < 1 or self.download_attempts < 1:
             raise ValueError("max_attempts and download_attempts must be at least 1")
         if self.webhook_port is not None:

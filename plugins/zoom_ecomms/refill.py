@@ -5,8 +5,9 @@ or malformed pages leave the unit; the archive keeps them with the earlier versi
 chat attachment of an ``attachment`` file gap (its download URL comes from a fresh listing:
 Zoom's URLs are generated per response). A gap that fails again keeps its original
 ``retry_until``, so the window stays bounded from the first capture. Retries of one gap are
-spaced out (15 min, doubling, at most 12 h apart; ``unit.meta["gap_retries"]``), so
-data Zoom simply does not have is not asked for on every pass.
+spaced out — the first ``gap_retry_after_minutes`` (15) after the capture, the next ones
+doubling, at most 12 h apart (``unit.meta["gap_retries"]``) — so the pass right after a
+capture asks nothing again, and data Zoom simply does not have is not asked for on every pass.
 """
 
 from __future__ import annotations
@@ -32,21 +33,25 @@ from plugins.zoom_ecomms.scrub import scrub
 
 __all__ = ["Refiller", "due"]
 
-FIRST_SPACING = timedelta(minutes=15)
 MAX_SPACING = timedelta(hours=12)
 RETRIES = "gap_retries"
 
 
-def due(unit: Unit, gap: Gap, now: datetime) -> bool:
-    """Whether ``gap`` is retryable now: inside its window and past its spacing."""
+def due(unit: Unit, gap: Gap, now: datetime, config: ZoomConfig) -> bool:
+    """Whether ``gap`` is retryable now: inside its window and past its spacing.
+
+    Before any retry the capture is the last attempt; it happened ``gap_retry_hours`` before
+    the gap's ``retry_until``.
+    """
     if gap.retry_until is None or gap.retry_until <= now:
         return False
+    first = timedelta(minutes=config.gap_retry_after_minutes)
     entry = unit.meta.get(RETRIES, {}).get(gap.part, {})
     last = zoom_time(entry.get("last"))
     if last is None:
-        return True
+        return now >= gap.retry_until - timedelta(hours=config.gap_retry_hours) + first
     attempts = int(entry.get("attempts") or 1)
-    return now >= last + min(MAX_SPACING, FIRST_SPACING * 2 ** (attempts - 1))
+    return now >= last + min(MAX_SPACING, first * 2 ** (attempts - 1))
 
 
 class Refiller:
@@ -67,7 +72,7 @@ class Refiller:
         """``unit`` with what could be fetched added and its gaps updated; ``unit`` itself
         when no gap is due. Errors of the run (scopes, credentials, daily cap) propagate."""
         now = datetime.now(UTC)
-        todo = [g for g in unit.gaps if due(unit, g, now)]
+        todo = [g for g in unit.gaps if due(unit, g, now, self.config)]
         if not todo or "meeting" not in unit.meta:
             return unit
         meeting = msgspec.convert(unit.meta["meeting"], ArchiveMeeting)

@@ -4,6 +4,7 @@ spaced out, within the window set at the first capture (issue 12, optional enric
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import msgspec
@@ -17,11 +18,19 @@ from tests.zoom_ecomms.source.test_fidelity import _with_attachments
 QA = "GET /past_meetings/{uuid}/qa"
 
 
-def from_archive(unit: Unit) -> Unit:
-    """The unit as the core rebuilds it from the archive: every part a reference."""
+def from_archive(unit: Unit, captured_minutes_ago: float = 16) -> Unit:
+    """The unit as the core rebuilds it from the archive on a later pass: every part a
+    reference, captured that long ago (its gaps' windows end that much sooner)."""
     files = [msgspec.structs.replace(f, path="") for f in unit.files]
+    earlier = timedelta(minutes=captured_minutes_ago)
+    gaps = [
+        g
+        if g.retry_until is None
+        else msgspec.structs.replace(g, retry_until=g.retry_until - earlier)
+        for g in unit.gaps
+    ]
     return msgspec.json.decode(
-        msgspec.json.encode(msgspec.structs.replace(unit, files=files)), type=Unit
+        msgspec.json.encode(msgspec.structs.replace(unit, files=files, gaps=gaps)), type=Unit
     )
 
 
@@ -75,11 +84,24 @@ def test_a_failed_lookup_is_filled_by_a_later_refill(flaky):
     assert filled.meta["gap_retries"][QA]["attempts"] == 1
 
 
+def test_the_pass_right_after_a_capture_asks_nothing_again(flaky):
+    """The first retry comes ``gap_retry_after_minutes`` (15) after the capture, so a re-poll of
+    an unchanged account costs listing calls only (issue 14 item 3)."""
+    source, switch, proxy = flaky
+    unit = next(u for u in source.pull(None) if any(g.part == QA for g in u.gaps))
+    switch.on = False
+    before = len(proxy.seen)
+    archived = from_archive(unit, captured_minutes_ago=1)
+    assert source.refill(archived) is archived
+    assert len(proxy.seen) == before
+
+
 def test_a_gap_that_fails_again_keeps_its_window_and_waits_its_turn(flaky):
     source, _, proxy = flaky
     unit = next(u for u in source.pull(None) if any(g.part == QA for g in u.gaps))
-    window = next(g for g in unit.gaps if g.part == QA).retry_until
-    again = source.refill(from_archive(unit))
+    archived = from_archive(unit)
+    window = next(g for g in archived.gaps if g.part == QA).retry_until
+    again = source.refill(archived)
     assert next(g for g in again.gaps if g.part == QA).retry_until == window
     before = len(proxy.seen)
     assert source.refill(again) is again  # spaced out: not due yet, nothing asked
