@@ -8,8 +8,10 @@ import time
 import click
 
 from core.app import App
+from core.components import build_components
 from core.errors import EcommsError
 from core.expected import Claims, expected_by_sink
+from core.pipeline import Pipeline
 from core.protocols import Finding, VerifiableSink
 from core.query import parse_time
 from core.rebuild import RebuildProgress, rebuild_sink
@@ -122,11 +124,16 @@ def reprocess(app: App, source: str, since: str, unit: str, restart: bool) -> No
             shown[0] = now
             click.echo(f"reprocess: {progress.units} units — {label}", err=True)
 
-    with app.state.run_lock():
-        pipeline = app.pipeline()
-        done = reprocess_archive(
-            pipeline.derive, app.sinks, app.settings.state_dir, filters, restart, report
-        )
+    # the source is never contacted: it is not built and its secrets are not needed
+    components = build_components(app.settings, app.host, app.metrics, sources=False)
+    try:
+        with app.state.run_lock():
+            pipeline = Pipeline(app.settings, app.host, components, app.state)
+            done = reprocess_archive(
+                pipeline.derive, components.sinks, app.settings.state_dir, filters, restart, report
+            )
+    finally:
+        components.close()
     p = done.progress
     counts = ", ".join(f"{k} {v}" for k, v in sorted(p.statuses.items())) or "nothing selected"
     resumed = f" (resumed after {done.skipped} done before)" if p.resumed else ""

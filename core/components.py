@@ -188,18 +188,23 @@ def _build(
     return cls(config, context)
 
 
-def build_components(settings: Settings, host: Host, metrics: Metrics | None = None) -> Components:
+def build_components(
+    settings: Settings, host: Host, metrics: Metrics | None = None, sources: bool = True
+) -> Components:
     """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems.
 
     Every secret of every enabled section is read here: a missing variable is an error.
-    When building one component fails, those already built are closed before the error
-    propagates. Each component's ``Context.meter`` counts into ``metrics`` when given.
+    With ``sources=False`` the sources are validated but not built and their secrets are
+    not read: what deriving from the archive of record (``reprocess``) needs. When building
+    one component fails, those already built are closed before the error propagates. Each
+    component's ``Context.meter`` counts into ``metrics`` when given.
     """
-    plan = plan_components(settings, host)
-    configs = {id(s): convert_component(cls.Config, s) for s, cls in plan.sections()}
+    plan = validate_components(settings, host) if not sources else plan_components(settings, host)
+    chosen = plan.sections() if sources else [*plan.transformers, *plan.sinks]
+    configs = {id(s): convert_component(cls.Config, s) for s, cls in chosen}
     built = Components(attributes=plan.attributes)
     try:
-        for section, cls in plan.sources:
+        for section, cls in plan.sources if sources else ():
             config = configs[id(section)]
             built.sources[section.name] = _build(settings, plan, section, cls, config, metrics)
         for section, cls in plan.transformers:
