@@ -96,11 +96,12 @@ def ecomms_before_run(config: Any, sources: Sequence[str], sinks: Sequence[str])
 
 
 @hookspec
-def ecomms_after_commit(unit: Unit, receipts: Sequence[Receipt]) -> None:
+def ecomms_after_commit(unit: Unit, receipts: Sequence[Receipt], refill: bool) -> None:
     """Called after a unit was committed (state, ledger, checkpoint) and acknowledged.
 
-    ``unit`` is the committed capture unit and ``receipts`` one per sink. Exceptions are
-    logged and never undo the commit.
+    ``unit`` is the committed capture unit and ``receipts`` one per sink. ``refill`` is True
+    when a refill added parts to a unit committed before and committed it again. Exceptions
+    are logged and never undo the commit.
     """
 
 

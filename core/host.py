@@ -191,9 +191,9 @@ class Host:
         """Announce a run; a plugin raising here aborts it."""
         self._call("ecomms_before_run", config=config, sources=list(sources), sinks=list(sinks))
 
-    def after_commit(self, unit: Any, receipts: Sequence[Any]) -> None:
+    def after_commit(self, unit: Any, receipts: Sequence[Any], refill: bool = False) -> None:
         """Announce a committed, acknowledged unit; plugin failures are logged and ignored."""
-        self._observe("ecomms_after_commit", unit=unit, receipts=list(receipts))
+        self._observe("ecomms_after_commit", unit=unit, receipts=list(receipts), refill=refill)
 
     def after_derive(
         self, unit: Any, status: str, receipts: Sequence[Any], error: BaseException | None

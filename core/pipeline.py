@@ -171,7 +171,7 @@ class Pipeline:
                 continue
             report.add("refilled", filled)
             report.add_derived(status, name, key)
-            self._acknowledge(source, filled, receipts)
+            self._acknowledge(source, filled, receipts, refill=True)
 
     def _pass_source(self, source: Any, name: str, report: PassReport) -> None:
         held = False
@@ -296,7 +296,9 @@ class Pipeline:
         self.host.on_error(unit, failed.error, dead_lettered=dead)
         return "dead" if dead else "failed"
 
-    def _acknowledge(self, source: Any, unit: Unit, receipts: list[Receipt]) -> None:
+    def _acknowledge(
+        self, source: Any, unit: Unit, receipts: list[Receipt], refill: bool = False
+    ) -> None:
         try:
             actions = source.acknowledge(unit, receipts)
         except Exception as exc:
@@ -309,4 +311,4 @@ class Pipeline:
             self.host.on_error(unit, exc, dead_lettered=False)
             return
         self.state.acknowledged(unit, list(actions or []))
-        self.host.after_commit(unit, receipts)
+        self.host.after_commit(unit, receipts, refill=refill)

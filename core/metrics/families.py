@@ -150,16 +150,27 @@ class Metrics:
 
     # --- units (called by the observer) ------------------------------------------------
 
-    def committed(self, unit: Any, receipts: Sequence[Any], now: datetime | None = None) -> None:
-        """Count a committed unit, what each sink confirmed, and the unit's capture lag."""
-        self.units_committed.labels(unit.source).inc()
-        sizes = {f.sha256: f.size for f in unit.files}
+    def committed(
+        self,
+        unit: Any,
+        receipts: Sequence[Any],
+        refill: bool = False,
+        now: datetime | None = None,
+    ) -> None:
+        """Count a committed unit, what each sink confirmed, and the unit's capture lag.
+
+        A ``refill`` (a committed unit committed again with parts added) counts only its
+        records: not another unit, nor its bytes again, nor another lag.
+        """
+        if not refill:
+            self.units_committed.labels(unit.source).inc()
+        sizes = {} if refill else {f.sha256: f.size for f in unit.files}
         for receipt in receipts:
             self.records.labels(receipt.sink).inc(len(receipt.record_ids))
             self.bytes.labels(receipt.sink).inc(sum(sizes.get(s, 0) for s in receipt.artifacts))
             with self._lock:
                 self._down.pop(receipt.sink, None)
-        completed = completion_time(unit)
+        completed = None if refill else completion_time(unit)
         if completed is not None:
             lag = ((now or datetime.now(UTC)) - completed).total_seconds()
             self.lag.labels(unit.source).observe(max(0.0, lag))

@@ -19,9 +19,9 @@ class MetricsObserver:
         self.metrics = metrics
 
     @hookimpl
-    def ecomms_after_commit(self, unit: Any, receipts: Sequence[Any]) -> None:
+    def ecomms_after_commit(self, unit: Any, receipts: Sequence[Any], refill: bool) -> None:
         """Count the committed unit, its records and bytes per sink, and its capture lag."""
-        self.metrics.committed(unit, receipts)
+        self.metrics.committed(unit, receipts, refill)
 
     @hookimpl
     def ecomms_after_derive(

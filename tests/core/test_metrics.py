@@ -61,8 +61,8 @@ def scrape(server: MetricsServer) -> dict[tuple[str, tuple[tuple[str, str], ...]
 
 def _unit(key: str, completed: datetime | None = None) -> Unit:
     files = [
-        SpooledFile(file_id="f1", path="", sha256="a" * 64, size=1000, media_type="video/mp4"),
-        SpooledFile(file_id="f2", path="", sha256="b" * 64, size=24, media_type="text/plain"),
+        SpooledFile(file_id="f1", path="f1", sha256="a" * 64, size=1000, media_type="video/mp4"),
+        SpooledFile(file_id="f2", path="f2", sha256="b" * 64, size=24, media_type="text/plain"),
     ]
     meta = {"completed_at": completed.isoformat()} if completed else {}
     return Unit(source="zoom", platform="zoom", key=key, files=files, meta=meta)
@@ -80,11 +80,12 @@ def test_committed_units_count_records_bytes_per_sink_and_lag(endpoint, metrics)
     done = datetime.now(UTC) - timedelta(seconds=90)
     host.after_commit(_unit("m1", done), receipts)
     host.after_commit(_unit("m2"), receipts[:1])
+    host.after_commit(_unit("m1", done), receipts[:1], refill=True)  # its 3 records only
     host.remove_observer("metrics")
     host.after_commit(_unit("m3"), receipts[:1])  # no longer observed
     got = scrape(server)
     assert got[("ecomms_units_committed_total", (("source", "zoom"),))] == 2
-    assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 6
+    assert got[("ecomms_records_written_total", (("sink", "archive"),))] == 9
     assert got[("ecomms_records_written_total", (("sink", "index"),))] == 3
     assert got[("ecomms_bytes_written_total", (("sink", "archive"),))] == 2048
     assert got[("ecomms_bytes_written_total", (("sink", "index"),))] == 0

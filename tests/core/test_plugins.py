@@ -173,7 +173,9 @@ def test_trace_hooks_logs_calls(tmp_path: Path) -> None:
     """ECOMMS_TRACE_HOOKS=1 logs each hook call with the plugins answering it."""
     result, _ = _run(tmp_path, "run", "--once", ECOMMS_TRACE_HOOKS="1")
     assert "hook ecomms_register_sinks -> core.testing ()" in result.stderr
-    assert "hook ecomms_after_commit -> tests.core.hook_plugin (unit, receipts)" in result.stderr
+    assert "hook ecomms_after_commit -> tests.core.hook_plugin (unit, receipts, refill)" in (
+        result.stderr
+    )
     assert "hook ecomms_before_run -> tests.core.hook_plugin (config, sources, sinks)" in (
         result.stderr
     )
