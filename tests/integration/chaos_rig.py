@@ -17,11 +17,14 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import httpx
 from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
 from tests.fixtures import cli
 from tests.invariants.checker import Selection, Stores, final_violations, safety_violations
+from tests.invariants.secrets import leaks, simulator_secrets
 
 SECRET_VARIABLE = "CHAOS_ZOOM_CLIENT_SECRET"
 SELECTION = Selection(media="audio", content=("chat", "transcripts", "closed_captions"))
@@ -86,11 +89,14 @@ class ChaosRig:
         opensearch_url: str,
         seed: int,
         meetings: int,
+        simulator: dict[str, Any] | None = None,
         **source: str | int | float,
     ) -> ChaosRig:
-        """Start the simulator (``seed``, ``meetings``, small media) and write the config;
-        ``source`` adds options to the Zoom source's section."""
-        config = SimulatorConfig(seed=seed, meetings=meetings, small_media=True)
+        """Start the simulator (``seed``, ``meetings``, small media, plus ``simulator``
+        settings) and write the config; ``source`` adds options to the Zoom source's section."""
+        config = SimulatorConfig(
+            seed=seed, meetings=meetings, small_media=True, **(simulator or {})
+        )
         rig = cls(directory, Simulator(config).start(), opensearch_url, seed)
         (directory / "logs").mkdir()
         (directory / "ecomms.toml").write_text(
@@ -195,6 +201,21 @@ class ChaosRig:
     def final(self, allow_dead: bool = False) -> list[str]:
         """Violations of every invariant of a complete capture."""
         return final_violations(self.sim, self.stores, self.selection, allow_dead=allow_dead)
+
+    def secret_leaks(self) -> list[str]:
+        """Every place under the capture directory (logs, state database and a dump of it,
+        archive, SQLite store) or in the OpenSearch index holding a secret or a token."""
+        dumps = self.directory / "logs"
+        db = sqlite3.connect(f"file:{self.directory / '.ecomms' / 'state.db'}?mode=ro", uri=True)
+        try:
+            (dumps / "state-dump.sql").write_text("\n".join(db.iterdump()))
+        finally:
+            db.close()
+        with httpx.Client(base_url=self.opensearch_url, timeout=60) as client:
+            body = {"size": 10000, "query": {"match_all": {}}}
+            found = client.post(f"/{self.index}/_search", json=body).raise_for_status()
+            (dumps / "opensearch-records.json").write_bytes(found.content)
+        return leaks(simulator_secrets(self.sim), [self.directory])
 
     def audit(self) -> subprocess.CompletedProcess[str]:
         """``ecomms audit verify``."""
