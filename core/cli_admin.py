@@ -18,7 +18,7 @@ __all__ = ["attributes", "dlq", "plugins_command", "status"]
 @click.pass_obj
 def status(app: App, as_json: bool) -> None:
     """Per source: checkpoint, committed, pending retry, dead-lettered, capture gaps, last run."""
-    rows = [app.state.status(s.name) for s in app.settings.sources]
+    rows = [app.state.status(s.name) for s in app.validated_settings().sources]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -67,6 +67,7 @@ def dlq() -> None:
 @click.pass_obj
 def dlq_list(app: App, as_json: bool) -> None:
     """List dead-lettered units: id, source, key, attempts, error, time."""
+    app.validated_settings()  # a misspelt key is reported by every command
     dead = app.state.dead_letters()
     if as_json:
         click.echo(

@@ -96,7 +96,8 @@ def test_only_the_sinks_a_command_builds_need_their_secrets(captured: Path) -> N
 def test_without_the_secret_the_file_is_still_checked_strictly(captured: Path) -> None:
     """Unknown keys and wrong types in any section are reported, secret or not."""
     _write(captured, extra="unitz = 3")
-    for args in (("search",), ("show", "x"), ("audit", "verify"), ("attributes",)):
+    reviewer = [("search",), ("show", "x"), ("audit", "verify"), ("attributes",), ("status",)]
+    for args in (*reviewer, ("dlq", "list"), ("reprocess",), ("rebuild", "b")):
         done = ecomms(captured, *args)
         assert done.returncode == 2, args
         assert done.stderr.startswith("error: sources.fake.unitz: unknown key"), done.stderr
