@@ -161,11 +161,12 @@ def test_faults_at_zoom_and_an_opensearch_outage_lose_double_and_release_nothing
             assert not problems, f"seed {rig.seed}, under {faults}: {problems[:10]}"
         rig.sim.set_faults([])
         run = _supervised(rig, run, exits)
+        rig.wait_for_progress(run, rig.committed())  # a healthy run, capturing
         throwaway_opensearch.stop()
         before = rig.committed()
         time.sleep(3)
         throwaway_opensearch.start()
-        run = _supervised(rig, run, exits)
+        assert run.poll() is None, f"seed {rig.seed}: the run did not survive the outage"
         rig.wait_for_progress(run, before)
     finally:
         rig.kill(run)
