@@ -24,6 +24,7 @@ from core.errors import StateError
 from core.migrations import migrate, refuse_newer
 from core.protocols import Receipt, Unit
 from core.state_models import DeadLetter, UnitState, decode_gaps, snapshot_json, storable
+from core.writable import not_writable
 
 __all__ = ["DeadLetter", "State", "UnitState"]
 
@@ -40,7 +41,9 @@ class State(DerivationState):
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
-            raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
+            raise StateError(
+                f"state store unusable: {exc}{not_writable(state_dir)}", path=str(self.path)
+            ) from None
         try:
             refuse_newer(self.db, str(self.path))  # before any pragma changes the file
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -48,7 +51,9 @@ class State(DerivationState):
             migrate(self.db, str(self.path))
         except sqlite3.Error as exc:
             self.db.close()
-            raise StateError(f"state store unusable: {exc}", path=str(self.path)) from None
+            raise StateError(
+                f"state store unusable: {exc}{not_writable(state_dir)}", path=str(self.path)
+            ) from None
         except StateError:
             self.db.close()
             raise

@@ -7,6 +7,8 @@ read only when a component that needs them is built.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import msgspec
@@ -14,7 +16,8 @@ import pytest
 
 from core.config import Secret, SecretRef, convert_component, settings_from_dict
 from core.errors import ConfigError
-from tests.core.hosthelp import ecomms
+from tests.core.hosthelp import ENV, ecomms
+from tests.fixtures import cli
 
 SOURCE_VAR = "ECOMMS_TEST_SOURCE_SECRET"
 SINK_VAR = "ECOMMS_TEST_SINK_SECRET"
@@ -182,3 +185,41 @@ def test_a_wrong_key_is_reported_before_a_missing_secret(tmp_path: Path) -> None
         done = ecomms(tmp_path, *command)
         assert done.returncode == 2
         assert done.stderr.strip().splitlines() == ["error: sources.fake.unitz: unknown key"]
+
+
+_READ_ONLY = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"'
+
+
+def _read_only_runner(directory: Path) -> list[str] | None:
+    """A command prefix under which ``directory`` cannot be written, or None on this machine."""
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        (directory / ".ecomms").chmod(0o555)
+        return []
+    prefix = ["unshare", "-m", "sh", "-c", _READ_ONLY, "sh", str(directory)]
+    probe = subprocess.run([*prefix, "touch", str(directory / "x")], capture_output=True)
+    return prefix if probe.returncode != 0 and b"Read-only" in probe.stderr else None
+
+
+def test_a_read_only_copy_says_to_copy_it_somewhere_writable(tmp_path: Path) -> None:
+    """SQLite cannot open a database in a read-only directory: the one line says what to do."""
+    config = '[ecomms]\nstate_dir = ".ecomms"\n[sources.fake]\nunits = 2\n'
+    (tmp_path / "ecomms.toml").write_text(config + '[sinks.sqlite]\npath = "search.db"\n')
+    assert ecomms(tmp_path, "run", "--once").returncode == 0
+    prefix = _read_only_runner(tmp_path)
+    if prefix is None:
+        pytest.skip("no way to make a directory read-only here")
+    try:
+        for args in (["search"], ["status"]):
+            done = subprocess.run(
+                [*prefix, *cli.command(), "--config", str(tmp_path / "ecomms.toml"), *args],
+                env=cli.environment(ENV),
+                capture_output=True,
+                text=True,
+            )
+            lines = done.stderr.strip().splitlines()
+            assert done.returncode != 0 and len(lines) == 1, done.stderr
+            assert "is read-only" in lines[0] and "copy the directory" in lines[0], lines[0]
+    finally:
+        for path in (tmp_path, tmp_path / ".ecomms"):
+            path.chmod(0o755)

@@ -15,6 +15,7 @@ from core.errors import ConfigError, SinkUnavailable, StateError
 from core.protocols import Context, Expected, Finding, Query, Receipt, SearchResults
 from core.query import parse_query
 from core.records import CAPTURE_KIND, AttributeSpec, AttributeType, Record, decode_record
+from core.writable import not_writable
 
 from .query import fts_expression, where_sql
 from .rows import attribute_rows, fts_row, record_row
@@ -224,7 +225,7 @@ class SqliteSink:
                 conn = connect(self.path, self.config.timeout)
             except (sqlite3.Error, OSError) as exc:
                 raise SinkUnavailable(
-                    f"cannot open the search store: {exc}",
+                    f"cannot open the search store: {exc}{not_writable(self.path.parent)}",
                     sink=self.context.name,
                     path=str(self.path),
                 ) from exc
