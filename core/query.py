@@ -125,6 +125,8 @@ def parse_query(query: Query, attributes: Sequence[AttributeSpec]) -> ParsedQuer
         specs.setdefault(spec.name, spec)
     if not 0 <= query.limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 0 and {MAX_LIMIT}, not {query.limit}")
+    if query.min_risk is not None and not 0 <= query.min_risk <= 100:
+        raise QueryError(f"min-risk must be between 0 and 100 (a risk score), not {query.min_risk}")
     since = _floor(query.since) if query.since else None
     until = _floor(query.until) if query.until else None
     if since and until and since > until:

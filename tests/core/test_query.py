@@ -65,6 +65,7 @@ def test_time_bounds_are_utc_and_a_date_only_until_is_the_whole_day():
         ({"where": {"meetingid": ["1"]}}, "did you mean MeetingId?"),
         ({"where": {"Nothing": ["1"]}}, "built in: participant, risk_category"),
         ({"limit": -1}, "limit must be between 0 and 10000"),
+        ({"min_risk": 500}, "min-risk must be between 0 and 100"),
         ({"kind": "capture"}, "not a searchable kind"),
     ],
 )
