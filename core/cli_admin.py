@@ -9,6 +9,7 @@ import msgspec
 
 from core.app import App
 from core.catalog import attribute_catalog, builtin_filters
+from core.cli_audit import archive_pipeline
 
 __all__ = ["attributes", "dlq", "plugins_command", "status"]
 
@@ -108,8 +109,13 @@ def dlq_retry(app: App, ids: tuple[int, ...], retry_all: bool) -> None:
     unknown = sorted(set(ids) - known)
     if unknown:
         raise click.UsageError(f"no dead letter with id {', '.join(map(str, unknown))}")
+    chosen = app.state.dead_letters(list(ids) or None)
     with app.state.run_lock():
-        outcomes = app.pipeline().retry_dead_letters(ids)
+        if chosen and all(d.stage == "derive" for d in chosen):  # from the archive alone
+            with archive_pipeline(app) as pipeline:
+                outcomes = pipeline.retry_dead_letters(ids)
+        else:
+            outcomes = app.pipeline().retry_dead_letters(ids)
     for dead_id, outcome in outcomes.items():
         click.echo(f"{dead_id}: {outcome}")
     if any(o != "committed" for o in outcomes.values()):

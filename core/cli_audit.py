@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -18,7 +20,18 @@ from core.rebuild import RebuildProgress, rebuild_sink
 from core.reprocess import Filters, ReprocessProgress
 from core.reprocess import reprocess as reprocess_archive
 
-__all__ = ["audit", "rebuild", "reprocess"]
+__all__ = ["archive_pipeline", "audit", "rebuild", "reprocess"]
+
+
+@contextmanager
+def archive_pipeline(app: App) -> Iterator[Pipeline]:
+    """A pipeline that derives from the archive of record: the sources are not built, so
+    their secrets are not needed (``reprocess``, ``dlq retry`` of derivations)."""
+    components = build_components(app.settings, app.host, app.metrics, sources=False)
+    try:
+        yield Pipeline(app.settings, app.host, components, app.state)
+    finally:
+        components.close()
 
 
 @click.group()
@@ -124,16 +137,10 @@ def reprocess(app: App, source: str, since: str, unit: str, restart: bool) -> No
             shown[0] = now
             click.echo(f"reprocess: {progress.units} units — {label}", err=True)
 
-    # the source is never contacted: it is not built and its secrets are not needed
-    components = build_components(app.settings, app.host, app.metrics, sources=False)
-    try:
-        with app.state.run_lock():
-            pipeline = Pipeline(app.settings, app.host, components, app.state)
-            done = reprocess_archive(
-                pipeline.derive, components.sinks, app.settings.state_dir, filters, restart, report
-            )
-    finally:
-        components.close()
+    with app.state.run_lock(), archive_pipeline(app) as pipeline:
+        done = reprocess_archive(
+            pipeline.derive, pipeline.c.sinks, app.settings.state_dir, filters, restart, report
+        )
     p = done.progress
     counts = ", ".join(f"{k} {v}" for k, v in sorted(p.statuses.items())) or "nothing selected"
     resumed = f" (resumed after {done.skipped} done before)" if p.resumed else ""

@@ -71,6 +71,9 @@ def test_a_transformer_bug_leaves_the_unit_archived_acknowledged_and_listed(tmp_
     [dead] = json.loads(ecomms(tmp_path, "dlq", "list", "--json", env=ENV).stdout)
     assert dead["key"] == "u0002" and dead["stage"] == "derive"
     marker.unlink()
+    config = tmp_path / "ecomms.toml"  # deriving again needs no source credential
+    secret = 'files = 1\ntoken = { env = "UNSET" }'
+    config.write_text(config.read_text().replace("files = 1", secret))
     retried = ecomms(tmp_path, "dlq", "retry", "--all", env=ENV)
     assert retried.returncode == 0 and f"{dead['id']}: committed" in retried.stdout
     assert _indexed(tmp_path) == {"u0001": 3, "u0002": 3, "u0003": 3}
