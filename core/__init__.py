@@ -25,6 +25,7 @@ from core.config import (
 from core.errors import (
     AuthError,
     ConfigError,
+    DiskFull,
     EcommsError,
     IntegrityError,
     PayloadError,
@@ -115,6 +116,7 @@ __all__ = [
     "ChatRecord",
     "ConfigError",
     "Context",
+    "DiskFull",
     "EcommsError",
     "EmptyConfig",
     "Entry",

@@ -4,6 +4,11 @@ The CLI stays thin: each command asks :class:`App` for what it needs and formats
 A command builds only what it uses, and a secret is read only when a component needing it
 is built: ``search``/``show`` build one sink, ``audit verify`` the sinks, ``status`` and
 ``dlq list`` nothing but the state; ``check``, ``run`` and ``dlq retry`` build everything.
+
+The spool belongs to the process holding the run lock (:meth:`App.capture_lock`): ``run`` and
+``dlq retry`` take it before building anything, and only then are spool directories created;
+``check`` and the reviewer commands never create, read or delete a spool. Reviewer commands
+open the state read-only (:meth:`App.readonly_state`): nothing is created or migrated.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +32,15 @@ from core.components import (
     validate_components,
 )
 from core.config import Settings, find_config, load_settings
+from core.diskfull import disk_full
 from core.errors import ConfigError, EcommsError, TransientError
 from core.metrics import Metrics
 from core.metrics.run import serving
 from core.pipeline import PassReport, Pipeline, Progress
 from core.plugins import Host
+from core.progress import PassTally, pass_summary
 from core.protocols import Finding
-from core.state import State
+from core.state import State, run_lock
 
 __all__ = ["App"]
 
@@ -53,6 +62,10 @@ class App:
         self._search_sinks: dict[str, Any] | None = None
         self._state: State | None = None
         self._metrics: Metrics | None = None
+        self._readonly_state: State | None = None
+        self._locked = False
+        self.stopped_by = ""  # the signal that stopped the last run, if any
+        self.summary = ""  # what the last finished pass did, one line
 
     @property
     def settings(self) -> Settings:
@@ -79,7 +92,9 @@ class App:
         """Every enabled component, built."""
         if self._components is None:
             validate_components(self.settings, self.host)  # every key error before any secret
-            self._components = build_components(self.settings, self.host, self.metrics)
+            self._components = build_components(
+                self.settings, self.host, self.metrics, create_spools=self._locked
+            )
         return self._components
 
     @property
@@ -93,10 +108,41 @@ class App:
 
     @property
     def state(self) -> State:
-        """The state store."""
+        """The state store, opened for writing (created and migrated when needed)."""
         if self._state is None:
             self._state = State(self.settings.state_dir)
         return self._state
+
+    def readonly_state(self, missing_ok: bool = False) -> State:
+        """The state store opened read-only: creates and migrates nothing (reviewer commands).
+
+        A missing database is a ``StateError`` naming the path; with ``missing_ok`` an empty
+        store (``status`` and ``dlq list`` before the first capture).
+        """
+        if self._state is not None:
+            return self._state
+        if self._readonly_state is None:
+            self._readonly_state = State(
+                self.settings.state_dir, readonly=True, missing_ok=missing_ok
+            )
+        return self._readonly_state
+
+    @contextmanager
+    def capture_lock(self) -> Iterator[None]:
+        """Hold the state directory's run lock while the block runs (re-entrant).
+
+        Take it before building components: a refused command (``StateError`` naming the
+        running process) has then built, spooled and contacted nothing.
+        """
+        if self._locked:
+            yield
+            return
+        with run_lock(self.settings.state_dir):
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
 
     def close(self) -> None:
         """Close components and the state store."""
@@ -105,8 +151,9 @@ class App:
         for partial in (self._sinks, self._search_sinks):
             for sink in (partial or {}).values():
                 sink.close()
-        if self._state is not None:
-            self._state.close()
+        for state in (self._state, self._readonly_state):
+            if state is not None:
+                state.close()
 
     def findings(self) -> list[Finding]:
         """Run ``check()`` of every enabled source and sink (a crash is a failed finding)."""
@@ -145,22 +192,30 @@ class App:
         Between passes a source implementing ``wait_for_work`` (``WakeableSource``) can
         trigger the next pass early.
         """
-        if not self.components.sinks:
-            raise ConfigError("no sink is enabled: nothing would be archived; add [sinks.NAME]")
         stop = threading.Event()
-        previous = {
-            sig: signal.signal(sig, lambda *_: stop.set())
-            for sig in (signal.SIGTERM, signal.SIGINT)
-        }
+
+        def stop_on(signum: int, _frame: Any) -> None:
+            self.stopped_by = signal.Signals(signum).name
+            stop.set()
+
+        previous = {sig: signal.signal(sig, stop_on) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            with self.state.run_lock(), serving(self.settings, self.host, self.metrics, self.state):
+            with (
+                self.capture_lock(),
+                serving(self.settings, self.host, self.metrics, self.state),
+            ):
+                if not self.components.sinks:
+                    raise ConfigError(
+                        "no sink is enabled: nothing would be archived; add [sinks.NAME]"
+                    )
                 self.host.before_run(
                     self.settings, list(self.components.sources), list(self.components.sinks)
                 )
-                pipeline = self.pipeline(progress, stop)
-                report = self._pass(pipeline, only, once)
+                tally = PassTally(progress)
+                pipeline = self.pipeline(tally, stop)
+                report = self._pass(pipeline, tally, only, once)
                 while not once and self._idle(stop, only):
-                    report = self._pass(pipeline, only, once)
+                    report = self._pass(pipeline, tally, only, once)
                 return report
         finally:
             for sig, handler in previous.items():
@@ -198,15 +253,38 @@ class App:
                     return not stop.is_set()
         return False
 
-    def _pass(self, pipeline: Pipeline, only: Sequence[str], once: bool) -> PassReport:
+    def _pass(
+        self, pipeline: Pipeline, tally: PassTally, only: Sequence[str], once: bool
+    ) -> PassReport:
+        """One pass, logged as one INFO line (:func:`core.progress.pass_summary`).
+
+        A transient failure (a sink down, a full disk) ends ``--once`` with that error; a
+        continuous run logs it and tries again after the poll interval.
+        """
+        tally.start()
+        started = time.monotonic()
         try:
             with self.metrics.timed_pass():
-                return pipeline.run_pass(only)
-        except TransientError as exc:
-            if once:
+                report = pipeline.run_pass(only)
+        except (OSError, sqlite3.OperationalError) as exc:
+            full = disk_full(exc, self.settings.state_dir)  # a write error may name no file
+            if full is None:
                 raise
-            log.error("pass failed, retrying after the poll interval: %s", exc.one_line())
-            return PassReport()
+            error: TransientError = full
+        except TransientError as exc:
+            error = exc
+        else:
+            self.summary, data = pass_summary(report, tally, time.monotonic() - started)
+            log.info("%s", self.summary, extra={"context": data})
+            return report
+        if once:
+            raise error from None
+        log.error(
+            "pass failed, retrying after the poll interval: %s",
+            error.one_line(),
+            extra={"context": {"event": "pass_failed", "error": type(error).__name__}},
+        )
+        return PassReport()
 
     def searchable_sink(self) -> Any:
         """The first enabled sink (config order) that can search, or ``None``.

@@ -23,6 +23,7 @@ from core.records import (
     Record,
     record_id,
 )
+from core.secrets import scrub
 
 __all__ = [
     "archive_sinks",
@@ -80,7 +81,9 @@ def capture_record(unit: Unit, captured_at: datetime) -> CaptureRecord:
         ],
         payloads=unit.payloads,
         gaps=[
-            CaptureGap(part=g.part, reason=g.reason, kind=g.kind, retry_until=g.retry_until)
+            CaptureGap(
+                part=scrub(g.part), reason=scrub(g.reason), kind=g.kind, retry_until=g.retry_until
+            )
             for g in unit.gaps
         ],
         meta=unit.meta,

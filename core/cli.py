@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from core.errors import ConfigError, EcommsError, QueryError
 from core.logs import adopt_loggers, configure_logging, parse_level
 from core.plugins import Host, build_host
 from core.progress import progress_reporter
+from core.secrets import scrub
 
 __all__ = ["build_cli", "main"]
 
@@ -86,18 +88,35 @@ def check(app: App) -> None:
 @click.option("--source", "sources", multiple=True, help="Only this source instance (repeatable).")
 @click.pass_obj
 def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
-    """Capture continuously (or one pass with --once); SIGTERM finishes the unit in flight."""
-    failed = [f for f in app.findings() if not f.ok]
-    if failed:
-        _print_findings(failed)
-        raise EcommsError(f"{len(failed)} check(s) failed; fix them (see `ecomms check`) and retry")
-    for name in sources:
-        if name not in app.components.sources:
-            raise ConfigError(f"--source {name}: no enabled source instance of that name")
-    with progress_reporter() as progress:
-        report = app.run(once, sources, progress)
-    summary = {k: len(v) for k, v in sorted(report.outcomes.items())}
-    log.info("pass finished: %s", json.dumps(summary))
+    """Capture continuously (or one pass with --once); SIGTERM finishes the unit in flight.
+
+    The run lock is taken first: beside a running capture this is refused at once, naming
+    the running process, before anything is built or contacted. ``--once`` prints what the
+    pass did; an interrupted ``--once`` says so and exits 130 (SIGINT) or 143 (SIGTERM).
+    """
+    with app.capture_lock():
+        failed = [f for f in app.findings() if not f.ok]
+        if failed:
+            _print_findings(failed)
+            raise EcommsError(
+                f"{len(failed)} check(s) failed; fix them (see `ecomms check`) and retry"
+            )
+        for name in sources:
+            if name not in app.components.sources:
+                raise ConfigError(f"--source {name}: no enabled source instance of that name")
+        with progress_reporter() as progress:
+            app.run(once, sources, progress)
+    if app.stopped_by:
+        log.info("stopped by %s", app.stopped_by)
+    if once and app.stopped_by:
+        click.echo(
+            f"interrupted by {app.stopped_by}: the pass did not finish; units in flight were"
+            " not committed and are captured by the next run",
+            err=True,
+        )
+        raise SystemExit(128 + signal.Signals[app.stopped_by].value)
+    if once:
+        click.echo(app.summary)
 
 
 audit.add_command(completeness)
@@ -149,6 +168,8 @@ def _log_level(args: list[str], env: Mapping[str, str]) -> int:
 
 def _fail(args: list[str], message: str, error: str, context: dict | None = None) -> None:
     # services parse stderr: in json mode the final error is a JSON object like the log lines
+    message = scrub(message)
+    context = {k: scrub(str(v)) for k, v in (context or {}).items()}
     if _early_log_format(args) != "json":
         click.echo(f"error: {message}", err=True)
         return

@@ -19,7 +19,8 @@ __all__ = ["attributes", "dlq", "plugins_command", "status"]
 @click.pass_obj
 def status(app: App, as_json: bool) -> None:
     """Per source: checkpoint, committed, pending retry, dead-lettered, capture gaps, last run."""
-    rows = [app.state.status(s.name) for s in app.validated_settings().sources]
+    sources = app.validated_settings().sources  # a misspelt key is reported by every command
+    rows = [app.readonly_state(missing_ok=True).status(s.name) for s in sources]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -69,7 +70,7 @@ def dlq() -> None:
 def dlq_list(app: App, as_json: bool) -> None:
     """List dead-lettered units: id, source, key, attempts, error, time."""
     app.validated_settings()  # a misspelt key is reported by every command
-    dead = app.state.dead_letters()
+    dead = app.readonly_state(missing_ok=True).dead_letters()
     if as_json:
         click.echo(
             json.dumps(
@@ -90,7 +91,9 @@ def dlq_list(app: App, as_json: bool) -> None:
             f"{d.id:>4}  {d.source}  {d.key}  attempts={d.attempts}  {d.created_at}"
             f"\n      {d.error}"
         )
-    partial = [p for p in app.state.derive_problems() if p["status"] != "dead"]
+    partial = [
+        p for p in app.readonly_state(missing_ok=True).derive_problems() if p["status"] != "dead"
+    ]
     if partial:
         click.echo("archived units whose records are incomplete (derivation errors):")
     for p in partial:
@@ -105,12 +108,12 @@ def dlq_retry(app: App, ids: tuple[int, ...], retry_all: bool) -> None:
     """Recapture dead-lettered units and run them through the pipeline again."""
     if not ids and not retry_all:
         raise click.UsageError("name dead-letter ids, or pass --all")
-    known = {d.id for d in app.state.dead_letters()}
-    unknown = sorted(set(ids) - known)
-    if unknown:
-        raise click.UsageError(f"no dead letter with id {', '.join(map(str, unknown))}")
-    chosen = app.state.dead_letters(list(ids) or None)
-    with app.state.run_lock():
+    with app.capture_lock():  # before anything is built: the spool is the lock holder's
+        known = {d.id for d in app.state.dead_letters()}
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise click.UsageError(f"no dead letter with id {', '.join(map(str, unknown))}")
+        chosen = app.state.dead_letters(list(ids) or None)
         if chosen and all(d.stage == "derive" for d in chosen):  # from the archive alone
             with archive_pipeline(app) as pipeline:
                 outcomes = pipeline.retry_dead_letters(ids)

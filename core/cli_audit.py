@@ -47,8 +47,9 @@ def audit_verify(app: App) -> None:
 
     The ledger is read once, first: a capture running meanwhile is not a false alarm.
     """
-    entries = app.state.ledger_entries()
-    count, problems = app.state.verify_ledger()
+    state = app.readonly_state()  # an auditor may have read access only
+    entries = state.ledger_entries()
+    count, problems = state.verify_ledger()
     claims, last = expected_by_sink(entries)
     failed = len(problems)
     for problem in problems:
@@ -60,8 +61,8 @@ def audit_verify(app: App) -> None:
             f"skip sink {name}: named by the ledger ({unverified.summary()}) but not enabled"
             " in this configuration; not verified"
         )
-    state = "hash chain intact" if not problems else f"{len(problems)} problem(s)"
-    click.echo(f"{'ok  ' if not problems else 'FAIL'} ledger: {count} entries, {state}")
+    chain = "hash chain intact" if not problems else f"{len(problems)} problem(s)"
+    click.echo(f"{'ok  ' if not problems else 'FAIL'} ledger: {count} entries, {chain}")
     if failed:
         raise SystemExit(1)
 

@@ -97,9 +97,11 @@ def _context(
     category: str,
     attrs: list[AttributeSpec],
     metrics: Metrics | None = None,
+    create_spool: bool = False,
 ) -> Context:
     spool = settings.state_dir / "spool" / category / name
-    spool.mkdir(parents=True, exist_ok=True)
+    if create_spool:  # only for the process holding the run lock: the spool is its own
+        spool.mkdir(parents=True, exist_ok=True)
     return Context(
         name=name,
         state_dir=settings.state_dir,
@@ -183,13 +185,20 @@ def _build(
     cls: type[Any],
     config: Any,
     metrics: Metrics | None = None,
+    create_spool: bool = False,
 ) -> Any:
-    context = _context(settings, section.name, section.category, plan.attributes, metrics)
+    context = _context(
+        settings, section.name, section.category, plan.attributes, metrics, create_spool
+    )
     return cls(config, context)
 
 
 def build_components(
-    settings: Settings, host: Host, metrics: Metrics | None = None, sources: bool = True
+    settings: Settings,
+    host: Host,
+    metrics: Metrics | None = None,
+    sources: bool = True,
+    create_spools: bool = False,
 ) -> Components:
     """Build every enabled component; raise ``ConfigError`` / ``PluginError`` on problems.
 
@@ -197,7 +206,9 @@ def build_components(
     With ``sources=False`` the sources are validated but not built and their secrets are
     not read: what deriving from the archive of record (``reprocess``) needs. When building
     one component fails, those already built are closed before the error propagates. Each
-    component's ``Context.meter`` counts into ``metrics`` when given.
+    component's ``Context.meter`` counts into ``metrics`` when given. ``create_spools``:
+    create each component's ``spool_dir`` — only a caller holding the run lock may (``run``,
+    ``dlq retry``); ``check`` builds without.
     """
     plan = validate_components(settings, host) if not sources else plan_components(settings, host)
     chosen = plan.sections() if sources else [*plan.transformers, *plan.sinks]
@@ -206,13 +217,18 @@ def build_components(
     try:
         for section, cls in plan.sources if sources else ():
             config = configs[id(section)]
-            built.sources[section.name] = _build(settings, plan, section, cls, config, metrics)
+            built.sources[section.name] = _build(
+                settings, plan, section, cls, config, metrics, create_spools
+            )
         for section, cls in plan.transformers:
             target = built.unit_transformers if cls.stage == "unit" else built.record_transformers
-            target.append(_build(settings, plan, section, cls, configs[id(section)], metrics))
+            config = configs[id(section)]
+            target.append(_build(settings, plan, section, cls, config, metrics, create_spools))
         for section, cls in plan.sinks:
             config = configs[id(section)]
-            built.sinks[section.name] = _build(settings, plan, section, cls, config, metrics)
+            built.sinks[section.name] = _build(
+                settings, plan, section, cls, config, metrics, create_spools
+            )
     except BaseException:
         built.close()
         raise

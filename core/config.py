@@ -26,6 +26,7 @@ from core.secrets import PLACEHOLDER, Secret, SecretRef
 
 __all__ = [
     "CATEGORIES",
+    "MIN_POLL_INTERVAL",
     "ComponentSection",
     "HostSettings",
     "MetricsSettings",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 CATEGORIES = ("sources", "transformers", "sinks")
+MIN_POLL_INTERVAL = 10.0  # seconds: polling more often only spends the source's API budget
 _ENV_PREFIX = "ECOMMS__"
 
 
@@ -46,8 +48,10 @@ class HostSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     ``state_dir`` is relative to the config file's directory; ``max_attempts`` counts
     failed captures of a unit before it is dead-lettered; ``poll_interval`` is the pause
-    between passes of a continuous run (seconds); ``sink_retries`` / ``sink_backoff``
-    (seconds, doubled each time) govern retries of an unreachable sink.
+    between passes of a continuous run (seconds, at least :data:`MIN_POLL_INTERVAL`: a
+    source that hears of new work, such as a webhook, wakes the run sooner);
+    ``sink_retries`` / ``sink_backoff`` (seconds, doubled each time) govern retries of an
+    unreachable sink.
     """
 
     state_dir: str = ".ecomms"
@@ -151,6 +155,12 @@ def settings_from_dict(
                 f"{key}: unknown section (expected ecomms, metrics, sources, transformers, sinks)"
             )
     host = _convert(raw.get("ecomms", {}), HostSettings, "ecomms")
+    if not host.poll_interval >= MIN_POLL_INTERVAL:
+        raise ConfigError(
+            f"ecomms.poll_interval: {host.poll_interval:g} s is below the minimum of"
+            f" {MIN_POLL_INTERVAL:g} s; polling more often only spends the API budget"
+            " (a webhook wakes a run as soon as new work is ready)"
+        )
     metrics = _convert(raw.get("metrics", {}), MetricsSettings, "metrics")
     settings = Settings(base_dir=base_dir, host=host, metrics=metrics, path=path)
     for category in CATEGORIES:

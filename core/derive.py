@@ -82,6 +82,7 @@ class Derivation:
         self.archives = archive_sinks(components.sinks)
         self.down: dict[str, str] = {}
         self._reading: tuple[Any, Path] | None = None
+        self.derived_records = 0  # records that reached every sink, since construction
 
     def derive(self, unit: Unit, reason: str = "capture", retried: int | None = None) -> str:
         """Derive ``unit`` (parts readable at their paths); return its derivation status."""
@@ -120,6 +121,7 @@ class Derivation:
         errors = [f"{r.kind} {r.id}: {e}" for r in records for e in r.errors]
         status = "partial" if errors else "ok"
         self.state.derived(unit, status, [r.id for r in records], receipts, errors, reason, retried)
+        self.derived_records += len(records)
         self.on_derived(unit, status, receipts, None)
         if errors:
             log.warning(

@@ -7,7 +7,8 @@
     ├── PluginError                  a plugin cannot load, or a configured one is unknown (terminal)
     ├── TransientError               worth retrying: the cause may go away by itself
     │   ├── RateLimited              the remote asked us to slow down (``retry_after`` seconds)
-    │   └── SinkUnavailable          a sink cannot be reached right now
+    │   ├── SinkUnavailable          a sink cannot be reached right now
+    │   └── DiskFull                 no space left where the spool, state or a store writes
     └── TerminalError                retrying the same input will fail the same way
         ├── AuthError                wrong credentials
         ├── ScopeError               the token lacks scopes an enabled feature needs
@@ -28,6 +29,7 @@ from typing import Any
 __all__ = [
     "AuthError",
     "ConfigError",
+    "DiskFull",
     "EcommsError",
     "IntegrityError",
     "PayloadError",
@@ -87,6 +89,15 @@ class RateLimited(TransientError):
 
 class SinkUnavailable(TransientError):
     """A sink cannot be reached or did not confirm durability; nothing is committed."""
+
+
+class DiskFull(TransientError):
+    """No space (or the file size limit) where ecomms writes: the spool, ``state.db``, a store.
+
+    It stops the pass without counting an attempt against any unit: nothing is committed,
+    nothing is dead-lettered, and capture resumes where it stopped once there is room.
+    ``path`` in the context names where the write failed.
+    """
 
 
 class TerminalError(EcommsError):

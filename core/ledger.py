@@ -16,6 +16,8 @@ from typing import Any
 
 import msgspec
 
+from core.secrets import scrub
+
 __all__ = ["GENESIS", "LEDGER_SCHEMA", "LedgerEntry", "append", "entries", "verify_chain"]
 
 GENESIS = "0" * 64
@@ -65,11 +67,15 @@ def _digest(seq: int, time: str, event: str, source: str, key: str, data: str, p
 
 
 def append(db: sqlite3.Connection, event: str, source: str, unit_key: str, data: Any) -> int:
-    """Append one entry inside the caller's transaction; return its sequence number."""
+    """Append one entry inside the caller's transaction; return its sequence number.
+
+    ``data`` is scrubbed of every known secret (:func:`core.secrets.scrub`) before it is
+    hashed, so the entry verifies as stored.
+    """
     row = db.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
     time = datetime.now(UTC).isoformat(timespec="microseconds")
-    text = _canonical.encode(data).decode()
+    text = scrub(_canonical.encode(data).decode())
     digest = _digest(seq, time, event, source, unit_key, text, prev)
     db.execute(
         "INSERT INTO ledger VALUES (?,?,?,?,?,?,?,?)",

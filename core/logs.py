@@ -7,7 +7,8 @@ itself (``ecomms``, ``core``, ``plugins``) and, through :func:`adopt_loggers`, t
 top-level package of every loaded plugin (``ecomms_jsonl_sink``...), so a plugin's
 ``logging.getLogger(__name__)`` needs no setup. Every other library logs only its warnings
 and errors, whatever the level: an HTTP client's request lines (URLs may carry tokens)
-never reach the log.
+never reach the log. Both formats scrub every known secret from each line they produce
+(:func:`core.secrets.scrub`), tracebacks included.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import ConfigError
+from core.secrets import scrub
 
-__all__ = ["LEVELS", "JsonFormatter", "adopt_loggers", "configure_logging", "parse_level"]
+__all__ = [
+    "LEVELS",
+    "JsonFormatter",
+    "TextFormatter",
+    "adopt_loggers",
+    "configure_logging",
+    "parse_level",
+]
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _OWN = ("ecomms", "core", "plugins")
@@ -48,7 +57,18 @@ class JsonFormatter(logging.Formatter):
             data["context"] = context
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        return scrub(json.dumps(data, ensure_ascii=False))
+
+
+class TextFormatter(logging.Formatter):
+    """``time LEVEL logger: message`` lines, scrubbed of every known secret."""
+
+    def __init__(self) -> None:
+        super().__init__(_TEXT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render ``record`` as one text line (plus its traceback, if any)."""
+        return scrub(super().format(record))
 
 
 class _Setup:
@@ -69,7 +89,7 @@ def configure_logging(fmt: str = "text", level: str | int = "INFO") -> None:
     configuration (the command line calls it once)."""
     number = parse_level(level) if isinstance(level, str) else level
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(_TEXT))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     if _Setup.handler is not None:
         root.removeHandler(_Setup.handler)

@@ -28,7 +28,7 @@ from core.components import Components
 from core.config import Settings
 from core.custody import UnitFailed, derive_or_fail, write_custody, write_records_everywhere
 from core.derive import Derivation, describe
-from core.errors import EcommsError, PluginError, SinkUnavailable, TerminalError
+from core.errors import DiskFull, EcommsError, PluginError, SinkUnavailable, TerminalError
 from core.pass_report import PassReport, down_line
 from core.plugins import Host
 from core.protocols import Failure, Receipt, Unit
@@ -162,7 +162,7 @@ class Pipeline:
                     self.state.commit(filled, receipts, [new], None, capture=new)
                     self.derivation.fetch_missing(filled)
                     status = self.derivation.derive(filled, "refill")
-            except SinkUnavailable:
+            except (SinkUnavailable, DiskFull):
                 raise
             except Exception as exc:  # a failed refill leaves the unit as committed
                 if not isinstance(exc, EcommsError):
@@ -238,8 +238,8 @@ class Pipeline:
             self.state.commit(unit, receipts, [capture], checkpoint, retried, capture=capture)
         except UnitFailed as failed:
             return self._failed(unit, failed, advance, retried)
-        except SinkUnavailable:
-            raise  # an archive sink is down: the pass stops, the unit is not blamed
+        except (SinkUnavailable, DiskFull):
+            raise  # an archive sink is down or the disk full: the pass stops, no unit blamed
         except Exception as exc:
             terminal = isinstance(exc, TerminalError)
             if not isinstance(exc, EcommsError):
@@ -247,10 +247,12 @@ class Pipeline:
             return self._failed(unit, UnitFailed(exc, terminal), advance, retried)
         # derived from the spool while the source still holds it; whatever the outcome,
         # the acknowledgement follows (custody alone decides it)
+        before = self.derivation.derived_records
         status = self.derivation.derive(unit, "capture")
         self._report.add_derived(status, unit.source, unit.key)
         self._acknowledge(source, unit, receipts)
-        self.progress("committed", unit, 0, sum(f.size for f in unit.files))
+        records = self.derivation.derived_records - before
+        self.progress("committed", unit, records, sum(f.size for f in unit.files))
         return "committed"
 
     def _custody(self, unit: Unit) -> tuple[list[Receipt], str]:

@@ -198,7 +198,9 @@ class Context(msgspec.Struct, kw_only=True):
     """What the host hands every component it builds.
 
     ``name`` is the instance name (the config section); ``state_dir`` is the host's state
-    directory; ``spool_dir`` a directory of the component's own for temporary files;
+    directory; ``spool_dir`` a directory of the component's own for temporary files (created
+    only for the process holding the run lock, ``run`` and ``dlq retry``; a component built by
+    ``check`` or a reviewer command finds it absent and must not create it);
     ``attributes`` the searchable attributes declared by every enabled source and
     transformer (sinks build typed mappings from them); ``config_dir`` the directory of the
     config file, against which relative paths of the component's options are resolved

@@ -1,17 +1,76 @@
-"""Secrets in the configuration: the value (:class:`Secret`) and the reference to it.
+"""Secrets: the configured value (:class:`Secret`), the reference to it, and the scrubber.
 
 ``{ env = "VARIABLE" }`` in the config file loads as a :class:`SecretRef`; it becomes a
 :class:`Secret` only when a component that needs it is built. Both are re-exported by
 :mod:`core.config`, where components import ``Secret`` from.
+
+Every secret value ecomms holds is remembered: each :class:`Secret` on creation, and each
+token a component mints (an OAuth access token) when the component calls
+:func:`remember_secret`. :func:`scrub` replaces every remembered value in a text by
+``[redacted]``; it runs at each place a text is persisted or shown: every write transaction
+of the state store (unit errors, dead letters, snapshots, runs), every custody ledger entry
+(before it is hashed), every log line and the command line's final error.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from typing import Any
 
 from core.errors import ConfigError
 
-__all__ = ["PLACEHOLDER", "Secret", "SecretRef"]
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER",
+    "REDACTED",
+    "Secret",
+    "SecretRef",
+    "remember_secret",
+    "scrub",
+    "scrub_params",
+]
+
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 6  # shorter values would redact ordinary words
+
+_lock = threading.Lock()
+_known: set[str] = set()
+_longest_first: list[str] = []
+
+
+def remember_secret(value: str) -> None:
+    """Remember ``value`` as a secret: :func:`scrub` removes it from every text from now on.
+
+    Values shorter than :data:`MIN_SECRET_LENGTH` are ignored. Thread-safe; call it with each
+    token the moment it is minted.
+    """
+    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+        return
+    with _lock:
+        if value in _known:
+            return
+        _known.add(value)
+        _longest_first[:] = sorted(_known, key=len, reverse=True)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every remembered secret replaced by ``[redacted]`` (longest first)."""
+    if not _longest_first or not text:
+        return text
+    for value in list(_longest_first):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def scrub_params(params: Any) -> Any:
+    """SQL parameters (a sequence or mapping) with every ``str`` among them scrubbed."""
+    if not _longest_first:
+        return params
+    if isinstance(params, Mapping):
+        return {k: scrub(v) if isinstance(v, str) else v for k, v in params.items()}
+    return [scrub(v) if isinstance(v, str) else v for v in params]
 
 
 class Secret:
@@ -27,6 +86,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        remember_secret(value)
 
     def reveal(self) -> str:
         """Return the secret value itself; never log or store the result."""

@@ -9,41 +9,108 @@ the current version (:mod:`core.migrations`) and refuses one written by a newer 
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
 from core import ledger
 from core.derive_state import DerivationState, now
-from core.errors import StateError
-from core.migrations import migrate, refuse_newer
+from core.diskfull import disk_full
+from core.errors import DiskFull, StateError
+from core.migrations import SCHEMA_VERSION, migrate, refuse_newer
 from core.protocols import Receipt, Unit
+from core.readonly import connect_readonly
+from core.secrets import scrub_params
 from core.state_models import DeadLetter, UnitState, decode_gaps, snapshot_json, storable
 from core.writable import not_writable
 
-__all__ = ["DeadLetter", "State", "UnitState"]
+__all__ = ["DeadLetter", "State", "UnitState", "run_lock"]
 
 
 _STATUS_ERRORS = 5  # derivation problems `ecomms status` lists (the count is always given)
 
 
-class State(DerivationState):
-    """Access to ``state.db``; one instance per process."""
+@contextmanager
+def run_lock(state_dir: Path) -> Iterator[None]:
+    """Hold ``state_dir``'s run lock (``run.lock``, an advisory ``flock``) while the block runs.
 
-    def __init__(self, state_dir: Path) -> None:
+    The spool and capture belong to the holder. Another process is refused with a
+    :class:`StateError` naming the holder's pid, read from the lock file (written only by
+    the process that holds the lock).
+    """
+    path = state_dir / "run.lock"
+    try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        self.path = state_dir / "state.db"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise disk_full(exc, path) or StateError(
+            f"cannot open the run lock: {exc.strerror}{not_writable(state_dir)}", path=str(path)
+        ) from None
+    try:
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        except sqlite3.Error as exc:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
             raise StateError(
-                f"state store unusable: {exc}{not_writable(state_dir)}", path=str(self.path)
+                f"another ecomms process (pid {holder or 'unknown'}) is capturing with this"
+                " state directory; stop it first or wait for it to finish",
+                state_dir=str(state_dir),
             ) from None
+        pid = f"{os.getpid()}\n".encode()
+        try:  # over the previous holder's pid: no new block needed, even on a full disk
+            os.pwrite(fd, pid, 0)
+            os.ftruncate(fd, len(pid))
+        except OSError as exc:
+            raise disk_full(exc, path) or exc from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class _Scrubbing:
+    """The connection a write transaction hands out: every ``str`` parameter is scrubbed."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """``Connection.execute`` with the parameters scrubbed."""
+        return self._db.execute(sql, scrub_params(params))
+
+    def executemany(self, sql: str, rows: Iterable[Any]) -> sqlite3.Cursor:
+        """``Connection.executemany`` with each row's parameters scrubbed."""
+        return self._db.executemany(sql, (scrub_params(r) for r in rows))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+
+class State(DerivationState):
+    """Access to ``state.db``; one instance per process.
+
+    ``readonly``: open an existing database for reading only (:mod:`core.readonly`): nothing
+    is created or migrated, and a write raises ``sqlite3.OperationalError``. A missing one is
+    a ``StateError``, or with ``missing_ok`` an empty store in memory (nothing captured yet).
+    """
+
+    def __init__(self, state_dir: Path, readonly: bool = False, missing_ok: bool = False) -> None:
+        self.path = state_dir / "state.db"
+        if readonly:
+            self.db = self._open_readonly(missing_ok)
+            return
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except (sqlite3.Error, OSError) as exc:
+            raise self._unusable(exc) from None
         try:
             refuse_newer(self.db, str(self.path))  # before any pragma changes the file
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -51,12 +118,36 @@ class State(DerivationState):
             migrate(self.db, str(self.path))
         except sqlite3.Error as exc:
             self.db.close()
-            raise StateError(
-                f"state store unusable: {exc}{not_writable(state_dir)}", path=str(self.path)
-            ) from None
+            raise self._unusable(exc) from None
         except StateError:
             self.db.close()
             raise
+
+    def _unusable(self, exc: BaseException) -> StateError | DiskFull:
+        full = disk_full(exc, self.path)
+        return full or StateError(
+            f"state store unusable: {exc}{not_writable(self.path.parent)}", path=str(self.path)
+        )
+
+    def _open_readonly(self, missing_ok: bool) -> sqlite3.Connection:
+        """The database read-only; one of an older schema is migrated in a copy in memory."""
+        if missing_ok and not self.path.exists():
+            db = sqlite3.connect(":memory:", isolation_level=None)
+            migrate(db, ":memory:")
+            return db
+        db = connect_readonly(self.path, what="state database")
+        try:
+            refuse_newer(db, str(self.path))
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                copy = sqlite3.connect(":memory:", isolation_level=None)
+                db.backup(copy)
+                migrate(copy, ":memory:")
+                db.close()
+                db = copy
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         """Close the database."""
@@ -64,26 +155,35 @@ class State(DerivationState):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One atomic write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+
+        Every text written through it is scrubbed of known secrets
+        (:func:`core.secrets.scrub`). A full disk is :class:`core.errors.DiskFull` naming the
+        database; the transaction is rolled back (SQLite may already have done so: no
+        "cannot rollback" error).
+        """
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield cast(sqlite3.Connection, _Scrubbing(self.db))
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            full = disk_full(exc, self.path)
+            if full is None:
+                raise
+            raise full from None
 
     @contextmanager
     def run_lock(self) -> Iterator[None]:
-        """Hold the state directory's run lock: one capturing process at a time."""
-        with (self.path.parent / "run.lock").open("w") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StateError(
-                    "another ecomms process is capturing with this state directory",
-                    state_dir=str(self.path.parent),
-                ) from None
+        """Hold the state directory's run lock: one capturing process at a time.
+
+        The holder's pid is written into ``run.lock``; a refused process names it.
+        """
+        with run_lock(self.path.parent):
             yield
 
     # --- checkpoints and units ------------------------------------------------------------

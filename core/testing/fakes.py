@@ -19,6 +19,7 @@ from core.config import Secret
 from core.errors import PayloadError
 from core.protocols import Context, Failure, Finding, Gap, Known, Receipt, SpooledFile, Unit
 from core.records import Artifact, AttributeSpec, ChatRecord, MeetingRecord, Record, record_id
+from core.secrets import remember_secret
 
 __all__ = ["FakeSource", "FakeTransformer", "crash_point", "fsync_append", "read_acks"]
 
@@ -78,7 +79,9 @@ class FakeSource:
         ``lookups_while`` no longer exists; ``units_file``: when it
         exists, its integer content replaces ``units`` (a test adds work to a running
         source); ``wake_file``: ``wait_for_work`` returns True (and removes the file) as soon
-        as it exists.
+        as it exists; ``echo_token``: like a careless vendor, every failure and gap text
+        quotes ``token`` and an access token minted from it (:meth:`minted_token`, handed to
+        :func:`core.secrets.remember_secret` as a real source does).
         """
 
         units: int = 3
@@ -94,10 +97,25 @@ class FakeSource:
         units_file: str = ""
         wake_file: str = ""
         token: Secret | None = None  # a capture credential: read-only commands never need it
+        echo_token: bool = False
 
     def __init__(self, config: FakeSource.Config, context: Context) -> None:
         self.config = config
         self.context = context
+        self._minted = ""
+
+    def minted_token(self) -> str:
+        """The access token this source "minted" from ``token`` (remembered as a secret)."""
+        if not self._minted and self.config.token is not None:
+            digest = hashlib.sha256(self.config.token.reveal().encode()).hexdigest()
+            self._minted = f"fake-access-{digest[:24]}"
+            remember_secret(self._minted)
+        return self._minted
+
+    def _echo(self) -> str:
+        if not self.config.echo_token or self.config.token is None:
+            return ""
+        return f" (sent token {self.config.token.reveal()}, bearer {self.minted_token()})"
 
     def check(self) -> list[Finding]:
         """Always reachable."""
@@ -182,6 +200,7 @@ class FakeSource:
 
     def _unit(self, index: int) -> Unit:
         key = f"u{index:04d}"
+        echo = self._echo()
         texts = [f"fake message {index}.{n} about unit {key}" for n in range(self.config.records)]
         unit = Unit(
             source=self.context.name,
@@ -190,7 +209,10 @@ class FakeSource:
             version="v1",
             title=f"Fake unit {index}",
             payloads={"texts": texts},
-            gaps=[Gap(part=text, kind="file") for text in self.config.gaps.get(key, [])]
+            gaps=[
+                Gap(part=text, kind="file", reason=f"refused{echo}" if echo else "")
+                for text in self.config.gaps.get(key, [])
+            ]
             + [
                 Gap(part=part, reason="HTTP 503", retry_until=_RETRY_UNTIL)
                 for part in self.config.lookups.get(key, [])
@@ -205,7 +227,9 @@ class FakeSource:
             unit.title += " \udc80"
         elif mode:
             unit.failure = Failure(
-                message=f"fake {mode} failure of {key}", transient=mode == "transient", where="fake"
+                message=f"fake {mode} failure of {key}{echo}",
+                transient=mode == "transient",
+                where="fake",
             )
             return unit
         unit.files = [self._file(key, n) for n in range(self.config.files)]

@@ -3,14 +3,16 @@
 The token provider registers the client secret, the Basic credentials built from it and
 every access token it mints (the current one and the ones before it); any message that
 quotes what Zoom answered passes through :func:`scrub` before it becomes an exception, a
-gap, a failure or a log line. A core-wide scrubber can take these values over through
-:func:`known_secrets` / :func:`on_secret` without importing anything else of the plugin.
+gap, a failure or a log line. Each value is also handed to core's scrubber
+(:func:`core.secrets.remember_secret`), which scrubs whatever the host persists or logs.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+
+from core.secrets import remember_secret
 
 __all__ = ["REDACTED", "add_secret", "known_secrets", "on_secret", "scrub"]
 
@@ -26,6 +28,7 @@ def add_secret(value: str) -> None:
     """Remember ``value`` as a secret: it never appears in what :func:`scrub` returns."""
     if len(value) < MIN_LENGTH:
         return
+    remember_secret(value)
     with _lock:
         if value in _secrets:
             return

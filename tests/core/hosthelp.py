@@ -44,7 +44,7 @@ def build(tmp_path: Path, config: str, env: dict[str, str] | None = None) -> Bui
     env = {**ENV, **(env or {})}
     settings = settings_from_dict(tomllib.loads(config), tmp_path, env)
     host = build_host(env)
-    components = build_components(settings, host)
+    components = build_components(settings, host, create_spools=True)
     state = State(settings.state_dir)
     return Built(settings, host, components, state, Pipeline(settings, host, components, state))
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 from core.testing import read_acks
-from tests.core.hosthelp import ecomms
+from tests.core.hosthelp import ENV, ecomms
+from tests.fixtures.cli import start_ecomms
 
 CONFIG = """
 [ecomms]
@@ -216,3 +220,90 @@ def test_attributes_all_lists_registered_components(tmp_path: Path) -> None:
     assert "FakeUnitKey" in listed and "keyword" in listed
     outside = ecomms(tmp_path.parent, "attributes", "--all").stdout  # no config file here
     assert "FakeUnitKey" in outside and "[not configured: sources.fake]" in outside
+
+
+def test_run_once_says_what_the_pass_did(tmp_path: Path) -> None:
+    """--once prints one summary line; the log has a line per unit committed and per pass."""
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\nunits = 3\nfiles = 1\nfile_size = 2000\n[sinks.a]\nplugin = 'fake_sink'\n"
+    )
+    first = ecomms(tmp_path, "--log-format", "json", "run", "--once")
+    assert first.returncode == 0, first.stderr
+    summary = first.stdout.strip()
+    assert summary.startswith("pass finished in ")
+    assert summary.endswith(
+        ": 3 committed, 0 already archived, 0 failed (retried next pass), 0 dead-lettered;"
+        " 9 records, 6.0 kB archived"
+    )
+    logs = [json.loads(line) for line in first.stderr.splitlines()]
+    units = [x["context"] for x in logs if x.get("context", {}).get("event") == "unit_committed"]
+    assert [(u["unit"], u["records"], u["bytes"]) for u in units] == [
+        ("u0001", 3, 2000),
+        ("u0002", 3, 2000),
+        ("u0003", 3, 2000),
+    ]
+    passes = [x for x in logs if x.get("context", {}).get("event") == "pass_finished"]
+    assert len(passes) == 1 and passes[0]["level"] == "info"
+    assert passes[0]["message"] == summary
+    data = passes[0]["context"]
+    assert data["units"] == {"committed": 3, "skipped": 0, "failed": 0, "dead": 0}
+    assert (data["records"], data["bytes"]) == (9, 6000) and data["seconds"] >= 0
+    again = ecomms(tmp_path, "run", "--once")
+    assert ": 0 committed, 0 already archived, 0 failed" in again.stdout  # resumes after them
+    assert "INFO ecomms.app: pass finished in" in again.stderr  # the text log says it too
+
+
+def test_a_failed_unit_is_logged_and_counted(tmp_path: Path) -> None:
+    """A unit that fails is one warning line naming it, and the summary counts it."""
+    _setup(tmp_path)
+    done = ecomms(tmp_path, "run", "--once")
+    assert done.returncode == 0, done.stderr
+    assert ": 4 committed, 0 already archived, 1 failed (retried next pass)," in done.stdout
+    warned = [line for line in done.stderr.splitlines() if " WARNING " in line]
+    assert len(warned) == 1 and "fake/u0003 failed (attempt 1 of 2)" in warned[0]
+
+
+def test_poll_interval_below_the_minimum_is_a_config_error(tmp_path: Path) -> None:
+    """Polling more often than every 10 s is refused with one line naming the key."""
+    (tmp_path / "ecomms.toml").write_text(
+        "[ecomms]\npoll_interval = 2\n[sources.fake]\n[sinks.a]\nplugin = 'fake_sink'\n"
+    )
+    for args in (("run",), ("check",), ("status",)):
+        done = ecomms(tmp_path, *args)
+        assert done.returncode == 2
+        assert done.stderr.strip().splitlines() == [
+            "error: ecomms.poll_interval: 2 s is below the minimum of 10 s; polling more often"
+            " only spends the API budget (a webhook wakes a run as soon as new work is ready)"
+        ]
+
+
+def test_an_interrupted_once_says_so_and_exits_non_zero(tmp_path: Path) -> None:
+    """SIGTERM during run --once: the unit in flight finishes, the run says it was
+    interrupted and exits 143; the next run captures the rest."""
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\nunits = 20\ndelay = 0.3\n[sinks.a]\nplugin = 'fake_sink'\n"
+    )
+    process = start_ecomms(
+        "run", "--once", cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not read_acks(tmp_path / ".ecomms"):
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, err
+    assert out == ""
+    assert (
+        "interrupted by SIGTERM: the pass did not finish; units in flight were not committed"
+        " and are captured by the next run"
+    ) in err
+    assert "Traceback" not in err
+    done = len(read_acks(tmp_path / ".ecomms"))
+    assert 0 < done < 20
+    rest = ecomms(tmp_path, "run", "--once")
+    assert f": {20 - done} committed, 0 already archived, 0 failed" in rest.stdout

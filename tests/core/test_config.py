@@ -140,6 +140,9 @@ def test_config_file_from_option_or_environment(tmp_path: Path) -> None:
     assert by_option.returncode == 0 and '"source": "fake"' in by_option.stdout
     by_env = ecomms(tmp_path, "status", env={"ECOMMS_CONFIG": str(elsewhere / "ecomms.toml")})
     assert by_env.returncode == 0 and by_env.stdout.startswith("fake:")
+    assert not (elsewhere / ".ecomms").exists()  # status only reads: it creates nothing
+    ran = ecomms(tmp_path, "--config", str(elsewhere / "ecomms.toml"), "run", "--once")
+    assert ran.returncode == 0, ran.stderr
     assert (elsewhere / ".ecomms" / "state.db").exists()
 
 

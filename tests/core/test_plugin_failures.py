@@ -183,6 +183,7 @@ def test_a_partial_build_closes_what_it_built(tmp_path: Path) -> None:
     """When the third sink cannot be built, the source and the two sinks built are closed."""
     env = {"ECOMMS_EXTRA_PLUGINS": "core.testing,tests.core.closing_plugin"}
     settings = settings_from_dict(tomllib.loads(CLOSING), tmp_path, env)
+    settings.state_dir.mkdir()
     with pytest.raises(ConfigError, match=r"sinks\.c: refused to start"):
         build_components(settings, build_host(env))
     assert (settings.state_dir / "closed.txt").read_text().split() == ["one", "a", "b"]

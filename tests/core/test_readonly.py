@@ -1,14 +1,18 @@
-"""Read-only commands work without the capture credentials; capture commands need them.
+"""Read-only reviewers (issue 15 item 4): no credentials needed, no write access needed.
 
 A compliance reviewer searches the archive without holding the source's secret: secrets are
-read only when a component that needs them is built.
+read only when a component that needs them is built. And with read access only — a
+``chmod -R a-w`` copy of the state directory and the stores — ``search``, ``show``,
+``status``, ``dlq list`` and ``audit verify`` answer, and nothing is created or migrated.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -201,8 +205,9 @@ def _read_only_runner(directory: Path) -> list[str] | None:
     return prefix if probe.returncode != 0 and b"Read-only" in probe.stderr else None
 
 
-def test_a_read_only_copy_says_to_copy_it_somewhere_writable(tmp_path: Path) -> None:
-    """SQLite cannot open a database in a read-only directory: the one line says what to do."""
+def test_a_read_only_mount_serves_reviewers_and_run_says_what_to_do(tmp_path: Path) -> None:
+    """On a read-only mount (bind-mounted ro as root), search and status answer; run says
+    in one line that the directory is read-only and what to do."""
     config = '[ecomms]\nstate_dir = ".ecomms"\n[sources.fake]\nunits = 2\n'
     (tmp_path / "ecomms.toml").write_text(config + '[sinks.sqlite]\npath = "search.db"\n')
     assert ecomms(tmp_path, "run", "--once").returncode == 0
@@ -210,16 +215,126 @@ def test_a_read_only_copy_says_to_copy_it_somewhere_writable(tmp_path: Path) -> 
     if prefix is None:
         pytest.skip("no way to make a directory read-only here")
     try:
-        for args in (["search"], ["status"]):
+        for args in (["search"], ["status"], ["run", "--once"]):
             done = subprocess.run(
                 [*prefix, *cli.command(), "--config", str(tmp_path / "ecomms.toml"), *args],
                 env=cli.environment(ENV),
                 capture_output=True,
                 text=True,
             )
+            if args[0] != "run":
+                assert done.returncode == 0, done.stderr
+                continue
             lines = done.stderr.strip().splitlines()
             assert done.returncode != 0 and len(lines) == 1, done.stderr
-            assert "is read-only" in lines[0] and "copy the directory" in lines[0], lines[0]
+            assert "is read-only" in lines[0], lines[0]
     finally:
         for path in (tmp_path, tmp_path / ".ecomms"):
             path.chmod(0o755)
+
+
+READ_ONLY_CONFIG = """
+[sources.fake]
+units = 3
+files = 1
+[sinks.archive]
+plugin = "filesystem"
+path = "archive"
+[sinks.sqlite]
+path = "search.db"
+"""
+
+
+def _tree(root: Path) -> dict[str, tuple[int, float, bytes]]:
+    """Every path under ``root`` with its mode, mtime and (for files) content."""
+    return {
+        str(p.relative_to(root)): (
+            p.stat().st_mode,
+            p.stat().st_mtime,
+            p.read_bytes() if p.is_file() else b"",
+        )
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def _as_reviewer(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``ecomms ARGS`` without any write permission on ``cwd``: as root, every capability is
+    dropped first (root would otherwise write through ``chmod a-w``)."""
+    drop = ["setpriv", "--bounding-set=-all", "--inh-caps=-all"] if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*drop, *cli.command(), *args],
+        cwd=cwd,
+        env=cli.environment(ENV),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def read_only_copy(tmp_path: Path) -> Iterator[Path]:
+    """A capture with the filesystem and sqlite sinks, copied and made read-only (a-w)."""
+    (tmp_path / "ecomms.toml").write_text(READ_ONLY_CONFIG)
+    done = ecomms(tmp_path, "run", "--once")
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path, copy, ignore=shutil.ignore_patterns("copy"))
+    subprocess.run(["chmod", "-R", "a-w", str(copy)], check=True)
+    try:
+        yield copy
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(copy)], check=True)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="needs setpriv")
+def test_reviewer_commands_work_on_a_read_only_copy_and_change_nothing(
+    read_only_copy: Path,
+) -> None:
+    """search, show, status, dlq list and audit verify answer from a chmod -R a-w copy of the
+    state directory and the stores; nothing is created, migrated or touched."""
+    before = _tree(read_only_copy)
+    found = _as_reviewer(read_only_copy, "search", "--json", "--limit", "100")
+    assert found.returncode == 0, found.stderr
+    records = [json.loads(line) for line in found.stdout.splitlines()]
+    assert {r["attributes"]["FakeUnitKey"] for r in records} == {"u0001", "u0002", "u0003"}
+    text = _as_reviewer(read_only_copy, "search", "fake message")
+    assert text.returncode == 0 and "matching records" in text.stderr, text.stderr
+    shown = _as_reviewer(read_only_copy, "show", records[0]["id"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == records[0]["id"]
+    status = _as_reviewer(read_only_copy, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)[0]["committed"] == 3
+    dead = _as_reviewer(read_only_copy, "dlq", "list")
+    assert dead.returncode == 0 and "empty" in dead.stdout, dead.stderr
+    audit = _as_reviewer(read_only_copy, "audit", "verify")
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert _tree(read_only_copy) == before
+
+
+def test_capture_commands_refuse_a_read_only_copy_in_one_line(read_only_copy: Path) -> None:
+    """run on a read-only copy: one error line, no traceback, nothing changed."""
+    before = _tree(read_only_copy)
+    done = _as_reviewer(read_only_copy, "run", "--once")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("error: ")
+    assert _tree(read_only_copy) == before
+
+
+def test_reviewer_commands_create_nothing_where_nothing_was_captured(tmp_path: Path) -> None:
+    """Before any capture, status and dlq list answer (nothing captured) and create nothing;
+    check creates no spool; search and audit verify say there is nothing to read."""
+    (tmp_path / "ecomms.toml").write_text(READ_ONLY_CONFIG)
+    status = ecomms(tmp_path, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)[0]["committed"] == 0
+    assert ecomms(tmp_path, "dlq", "list").returncode == 0
+    searched = ecomms(tmp_path, "search", "x")
+    assert searched.returncode == 2 and "no search store at this path" in searched.stderr
+    audit = ecomms(tmp_path, "audit", "verify")
+    assert audit.returncode == 1 and "no state database at this path" in audit.stderr
+    assert "Traceback" not in searched.stderr + audit.stderr
+    assert ecomms(tmp_path, "check").returncode == 0
+    assert not (tmp_path / ".ecomms" / "spool").exists()
+    assert not (tmp_path / ".ecomms" / "state.db").exists()

@@ -8,18 +8,23 @@ SQLite's ``lower`` knows only ASCII) and ``ecomms_contains(text, value)`` (``val
 
 Schema versions: 2 indexes people, artifact names and folded text (:func:`.rows.fts_row`);
 a version-1 store is migrated on open by rebuilding its full-text table from the records.
+Readers (:func:`connect_reader`) open read-only and migrate nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
+from core.readonly import connect_readonly
 from core.records import decode_record
 
 from .rows import fts_row
 
-__all__ = ["SCHEMA_VERSION", "connect"]
+__all__ = ["SCHEMA_VERSION", "connect", "connect_reader"]
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
 
@@ -88,6 +93,44 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def connect_reader(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open the existing store at ``path`` for reading only: nothing is created or migrated
+    (a reviewer may have read access only; see :mod:`core.readonly`). A store of an older
+    schema is read through a copy migrated in memory; the next write migrates the file."""
+    conn = connect_readonly(path, timeout, what="search store", check_same_thread=False)
+    if _version(conn) < SCHEMA_VERSION:
+        log.warning(
+            "search store %s has schema version %d: reading a copy migrated in memory;"
+            " the next capture migrates the file",
+            path,
+            _version(conn),
+        )
+        copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.backup(copy)
+        conn.close()
+        conn = copy
+        _functions(conn)
+        conn.execute("BEGIN")
+        _migrate(conn)
+        conn.execute("COMMIT")
+    _functions(conn)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _functions(conn: sqlite3.Connection) -> None:
+    conn.create_function("ecomms_lower", 1, _lower, deterministic=True)
+    conn.create_function("ecomms_contains", 2, _contains, deterministic=True)
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table: not a store of ours, or a new one
+        return SCHEMA_VERSION
+    return int(row[0]) if row else SCHEMA_VERSION
 
 
 def _lower(text: str | None) -> str | None:

@@ -19,7 +19,7 @@ from core.writable import not_writable
 
 from .query import fts_expression, where_sql
 from .rows import attribute_rows, fts_row, record_row
-from .schema import connect
+from .schema import connect, connect_reader
 
 __all__ = ["SqliteSink"]
 
@@ -57,6 +57,7 @@ class SqliteSink:
         self.context = context
         self.path = context.resolve_path(config.path)
         self._conn: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None  # read-only, until something writes
         self._lock = threading.Lock()
         self._types: dict[str, AttributeType] = {}
 
@@ -105,9 +106,10 @@ class SqliteSink:
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            for conn in (self._conn, self._reader):
+                if conn is not None:
+                    conn.close()
+            self._conn = self._reader = None
 
     # --- searching ------------------------------------------------------------------------
 
@@ -162,11 +164,7 @@ class SqliteSink:
         with self._lock:
             conn = self._connection(create=False)
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            try:
-                conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
-                fts_ok = True
-            except sqlite3.DatabaseError:
-                fts_ok = False
+            fts_ok = self._fts_ok(conn)
             missing = self._missing(conn, sorted(expected.records)) if expected else []
         ok = result == "ok" and fts_ok
         detail = f"{self.path}: database {result}, full-text index {'ok' if fts_ok else 'bad'}"
@@ -184,6 +182,21 @@ class SqliteSink:
             for rid in missing
         ]
         return findings
+
+    def _fts_ok(self, conn: sqlite3.Connection) -> bool:
+        """FTS5's integrity check; read-only (it would write), every record indexed once."""
+        try:
+            if conn is not self._reader:
+                conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+                return True
+            counts = conn.execute(
+                "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM records_fts),"
+                " (SELECT count(*) FROM records WHERE rowid NOT IN"
+                " (SELECT rowid FROM records_fts))"
+            ).fetchone()
+            return counts[0] == counts[1] and counts[2] == 0
+        except sqlite3.DatabaseError:
+            return False
 
     @staticmethod
     def _missing(conn: sqlite3.Connection, record_ids: list[str]) -> list[str]:
@@ -209,18 +222,13 @@ class SqliteSink:
     def _connection(self, create: bool = True) -> sqlite3.Connection:
         """The open connection; on first use, create the schema and record declared types.
 
-        Reading (``create=False``) never creates a store: searching a path where nothing
-        was captured is an error, not an empty result.
+        Reading (``create=False``) never creates or changes a store: it opens it read-only
+        (a reviewer may have read access only), and a path where nothing was captured is an
+        error, not an empty result.
         """
+        if self._conn is None and not create:
+            return self._read_only()
         if self._conn is None:
-            if not create and not self.path.exists():
-                raise ConfigError(
-                    "no search store at this path: nothing was captured into it yet, or "
-                    "[sinks.sqlite] path points elsewhere than the capture wrote "
-                    "(relative paths are resolved against the config file's directory)",
-                    sink=self.context.name,
-                    path=str(self.path),
-                )
             try:
                 conn = connect(self.path, self.config.timeout)
             except (sqlite3.Error, OSError) as exc:
@@ -232,6 +240,27 @@ class SqliteSink:
             self._declare(conn)
             self._conn = conn
         return self._conn
+
+    def _read_only(self) -> sqlite3.Connection:
+        if self._reader is None:
+            if not self.path.exists():
+                raise ConfigError(
+                    "no search store at this path: nothing was captured into it yet, or "
+                    "[sinks.sqlite] path points elsewhere than the capture wrote "
+                    "(relative paths are resolved against the config file's directory)",
+                    sink=self.context.name,
+                    path=str(self.path),
+                )
+            try:
+                self._reader = connect_reader(self.path, self.config.timeout)
+            except StateError as exc:
+                raise SinkUnavailable(
+                    f"cannot open the search store: {exc.message}",
+                    sink=self.context.name,
+                    path=str(self.path),
+                ) from None
+            self._types = {spec.name: spec.type for spec in self.context.attributes}
+        return self._reader
 
     def _declare(self, conn: sqlite3.Connection) -> None:
         """Store the attribute specs of the enabled sources, so readers know their types."""

@@ -278,6 +278,8 @@ def test_searching_a_path_with_no_store_is_an_error_not_an_empty_result(tmp_path
 
 
 def test_a_version_1_store_gets_its_full_text_rebuilt_on_open(tmp_path):
+    """Reading searches a copy migrated in memory (a reader changes nothing); the next
+    write migrates the file itself."""
     path = tmp_path / "old.db"
     context = Context(name="sqlite", state_dir=tmp_path, spool_dir=tmp_path)
     sink = SqliteSink(SqliteSink.Config(path=str(path)), context)
@@ -296,4 +298,12 @@ def test_a_version_1_store_gets_its_full_text_rebuilt_on_open(tmp_path):
     assert people and _ids(reopened, text="carol@client.example") == people
     reopened.close()
     with closing(sqlite3.connect(path)) as store:
+        assert store.execute("SELECT value FROM meta").fetchone() == ("1",)
+    writer = SqliteSink(SqliteSink.Config(path=str(path)), context)
+    writer.write(records[:1], {})
+    writer.close()
+    with closing(sqlite3.connect(path)) as store:
         assert store.execute("SELECT value FROM meta").fetchone() == ("2",)
+    reread = SqliteSink(SqliteSink.Config(path=str(path)), context)
+    assert _ids(reread, text="carol@client.example") == people
+    reread.close()
