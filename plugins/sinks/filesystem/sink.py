@@ -235,14 +235,16 @@ class FilesystemSink:
         directory = record_dir(self.root, record.id)
         data = encode_record(record)
         existing = versions_in(directory)
+        for _, older in existing:  # written by a writer killed before its manifest line
+            if self._relative(older) not in self._manifest.listed:
+                kept = older.read_bytes()
+                digest = hashlib.sha256(kept).hexdigest()
+                new_files.append((self._relative(older), digest, len(kept), record.id))
         if existing:
             path = existing[-1][1]
             stored = path.read_bytes()
             if self._same_as_stored(stored, path, data):
-                digest = hashlib.sha256(stored).hexdigest()
-                if self._relative(path) not in self._manifest.listed:
-                    new_files.append((self._relative(path), digest, len(stored), record.id))
-                return "same", digest
+                return "same", hashlib.sha256(stored).hexdigest()
         number = existing[-1][0] + 1 if existing else 1
         while not write_once(directory / version_name(number), data):
             number += 1

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from core.protocols import Context
+from core.records import encode_record
 from core.testing.samples import make_blob, meeting_records
 from plugins.sinks.filesystem import FilesystemSink
+from plugins.sinks.filesystem.layout import record_dir
 
 
 @pytest.fixture
@@ -80,6 +84,23 @@ def test_a_planted_file_is_reported(sink):
     planted.write_bytes(_record_file(sink).read_bytes())
     [failure] = _failures(sink)
     assert "v000002.json" in failure and "not listed" in failure
+
+
+def test_a_version_a_killed_writer_left_unlisted_is_listed_by_the_next_write(sink):
+    """A writer killed between a record file and its manifest line leaves a version nobody
+    committed; a retry whose record differs (a gap's retry window is computed anew) must not
+    leave it for verify to report as planted: the next write of that record lists it."""
+    record = next(r for r in meeting_records("uuid-1==", "0" * 64, 4096) if r.kind == "chat")
+    stored = sink.get(record.id)
+    assert stored is not None
+    orphan = record_dir(sink.root, record.id) / "v000002.json"
+    orphan.write_bytes(encode_record(msgspec.structs.replace(stored, title="interrupted")))
+    retried = msgspec.structs.replace(stored, title="retried")
+    receipt = sink.write([retried], {})
+    assert sink.verify()[0].ok, _failures(sink)
+    latest = sink.get(record.id)
+    assert latest is not None and latest.title == "retried"
+    assert receipt.digests[record.id] == hashlib.sha256(encode_record(retried)).hexdigest()
 
 
 def test_an_edited_manifest_breaks_the_chain(sink):
