@@ -68,7 +68,9 @@ def render_text(report: Report) -> str:
         counts = source.counts()
         lines.append("  " + ", ".join(f"{fate} {counts[fate]}" for fate in FATES))
     missing = len(report.unaccounted())
-    if report.complete():
+    if not report.sources:
+        lines.append("INCOMPLETE: no source is enabled, so nothing was reconciled")
+    elif report.complete():
         lines.append("COMPLETE: every listed item is accounted for")
     else:
         unreconciled = sum(not s.reconcilable for s in report.sources)

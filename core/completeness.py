@@ -101,8 +101,13 @@ class Report(msgspec.Struct, kw_only=True):
         return [(s.source, e) for s in self.sources for e in s.entries if e.fate == "unaccounted"]
 
     def complete(self) -> bool:
-        """True when every source was listed and nothing is unaccounted."""
-        return all(s.reconcilable for s in self.sources) and not self.unaccounted()
+        """True when at least one source was listed, every source was, and nothing is
+        unaccounted (a report over no source proves nothing)."""
+        return (
+            bool(self.sources)
+            and all(s.reconcilable for s in self.sources)
+            and not self.unaccounted()
+        )
 
     def to_builtins(self) -> dict[str, Any]:
         """The report as JSON-able data, with the counts per source and the verdict."""

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.completeness import open_readonly, reconcile
+from core.cli_completeness import render_text
+from core.completeness import Report, open_readonly, reconcile
 from core.errors import StateError
 from core.protocols import Gap, InventoryItem, Receipt, SpooledFile, Unit
 from core.state import State
@@ -127,3 +128,10 @@ def test_the_state_store_is_opened_read_only(tmp_path: Path, state: State) -> No
     db.close()
     with pytest.raises(StateError, match="no state store"):
         open_readonly(tmp_path / "elsewhere")
+
+
+def test_a_report_over_no_source_is_never_complete() -> None:
+    """With no source enabled nothing was listed: the report must not claim completeness."""
+    report = Report(generated_at="2026-12-02T00:00:00Z", start=None, end=None, ledger_seq=0)
+    assert not report.complete()
+    assert "INCOMPLETE: no source is enabled" in render_text(report)
