@@ -39,7 +39,7 @@ from core.metrics.run import serving
 from core.pipeline import PassReport, Pipeline, Progress
 from core.plugins import Host
 from core.progress import PassTally, pass_summary
-from core.protocols import Finding
+from core.protocols import Finding, WakeableSource
 from core.state import State, run_lock
 
 __all__ = ["App"]
@@ -228,10 +228,10 @@ class App:
         webhook triggers the next pass early while SIGTERM still ends the wait promptly. A
         source whose ``wait_for_work`` fails is polled on schedule only, until the next pass.
         """
-        wakeable = [
+        wakeable: list[tuple[str, WakeableSource]] = [
             (name, source)
             for name, source in self.components.sources.items()
-            if callable(getattr(source, "wait_for_work", None)) and (not only or name in only)
+            if isinstance(source, WakeableSource) and (not only or name in only)
         ]
         deadline = time.monotonic() + self.settings.host.poll_interval
         while not stop.is_set():

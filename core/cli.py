@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import msgspec
@@ -30,6 +31,7 @@ from core.errors import ConfigError, EcommsError, QueryError
 from core.logs import adopt_loggers, configure_logging, parse_level
 from core.plugins import Host, build_host
 from core.progress import progress_reporter
+from core.protocols import Finding
 from core.secrets import scrub
 
 __all__ = ["build_cli", "main"]
@@ -65,7 +67,7 @@ def cli(ctx: click.Context, config_path: Path | None, log_format: str, log_level
     ctx.call_on_close(ctx.obj.close)
 
 
-def _print_findings(findings: list) -> None:
+def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
         mark = "ok  " if f.ok else "FAIL"
         extra = f" — {f.detail}" if f.detail else ""
@@ -166,7 +168,7 @@ def _log_level(args: list[str], env: Mapping[str, str]) -> int:
     return parse_level(settings.host.log_level, "ecomms.log_level")
 
 
-def _fail(args: list[str], message: str, error: str, context: dict | None = None) -> None:
+def _fail(args: list[str], message: str, error: str, context: dict[str, Any] | None = None) -> None:
     # services parse stderr: in json mode the final error is a JSON object like the log lines
     message = scrub(message)
     context = {k: scrub(str(v)) for k, v in (context or {}).items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 import msgspec
@@ -38,7 +39,7 @@ def status(app: App, as_json: bool) -> None:
         _echo_derivation(row["derivation"], row["derive_errors"])
 
 
-def _echo_gaps(gaps: list[dict]) -> None:
+def _echo_gaps(gaps: list[dict[str, Any]]) -> None:
     # every gap is a file or item that was not captured: list them all, one per line
     if not gaps:
         click.echo("  capture gaps: none")
@@ -49,7 +50,7 @@ def _echo_gaps(gaps: list[dict]) -> None:
             click.echo(f"    {unit['key']}: {text}")
 
 
-def _echo_derivation(counts: dict[str, int], problems: list[dict]) -> None:
+def _echo_derivation(counts: dict[str, int], problems: list[dict[str, Any]]) -> None:
     # archived units whose records are missing or incomplete; the archive itself is intact
     waiting = {k: v for k, v in counts.items() if v}
     if not waiting:

@@ -38,7 +38,7 @@ def _where(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return where
 
 
-class _Time(click.ParamType):
+class _Time(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
     """An ISO date or time, UTC unless it says otherwise; ``end``: a date is its last ms."""
 
     name = "time"

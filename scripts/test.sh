@@ -4,7 +4,7 @@
 # Zoom simulator (with the demo command),
 # builds the OpenSearch test node (Java 17 + Maven) and the S3 test server (Versity S3
 # Gateway, with Go, into tools/bin once), installs Prometheus (prometheus + promtool, for
-# the metrics tests), and runs pytest.
+# the metrics tests), type-checks and lints the code, and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,11 @@ if [ ! -x tools/bin/versitygw ]; then
     echo "building the S3 test server (versitygw v1.8.0) into tools/bin" >&2
     GOBIN="$PWD/tools/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi
+
+# the code is type-checked (strict on core/, see [tool.mypy] in pyproject.toml) and linted
+# before any test runs
+.venv/bin/python -m mypy
+.venv/bin/ruff check .
 
 set +e
 .venv/bin/python -m pytest "$@"
