@@ -29,6 +29,7 @@ from core.errors import (
     SinkUnavailable,
     TerminalError,
 )
+from core.outcomes import DeriveStatus
 from core.protocols import Receipt, Unit
 from core.records import Record
 from core.sink_write import write_to_sink
@@ -84,12 +85,14 @@ class Derivation:
         self._reading: tuple[Any, Path] | None = None
         self.derived_records = 0  # records that reached every sink, since construction
 
-    def derive(self, unit: Unit, reason: str = "capture", retried: int | None = None) -> str:
+    def derive(
+        self, unit: Unit, reason: str = "capture", retried: int | None = None
+    ) -> DeriveStatus:
         """Derive ``unit`` (parts readable at their paths); return its derivation status."""
         if reason not in DERIVE_REASONS:
             raise ValueError(f"unknown derivation reason {reason!r}")
         if self.down:
-            return "pending"
+            return DeriveStatus.PENDING
         known = self.state.unit(unit.source, unit.key)
         captured = known.first_captured_at if known else self.state.begin(unit.source, unit.key)
         try:
@@ -112,14 +115,14 @@ class Derivation:
                     unit.source,
                     unit.key,
                 )
-                self.on_derived(unit, "pending", receipts, exc)
-                return "pending"
+                self.on_derived(unit, DeriveStatus.PENDING, receipts, exc)
+                return DeriveStatus.PENDING
             except Exception as exc:
                 if not isinstance(exc, EcommsError):
                     log.exception("sink %s failed on %s/%s", name, unit.source, unit.key)
                 return self._failed(unit, exc, receipts, reason, retried)
         errors = [f"{r.kind} {r.id}: {e}" for r in records for e in r.errors]
-        status = "partial" if errors else "ok"
+        status = DeriveStatus.PARTIAL if errors else DeriveStatus.OK
         self.state.derived(unit, status, [r.id for r in records], receipts, errors, reason, retried)
         self.derived_records += len(records)
         self.on_derived(unit, status, receipts, None)
@@ -133,7 +136,9 @@ class Derivation:
             )
         return status
 
-    def derive_archived(self, source: str, key: str, capture: str, reason: str, **kw: Any) -> str:
+    def derive_archived(
+        self, source: str, key: str, capture: str, reason: str, **kw: Any
+    ) -> DeriveStatus:
         """Rebuild a committed unit from the archive of record and derive it."""
         try:
             with self.archived_unit(capture) as unit:
@@ -179,7 +184,7 @@ class Derivation:
         receipts: list[Receipt],
         reason: str,
         retried: int | None,
-    ) -> str:
+    ) -> DeriveStatus:
         line = describe(error)
         terminal = isinstance(error, TerminalError) or retried is not None
         dead_after = 1 if terminal else self.settings.host.max_attempts
@@ -188,10 +193,12 @@ class Derivation:
             "%s/%s derivation %s (attempt %d): %s; its archive is intact",
             unit.source,
             unit.key,
-            "given up, see `ecomms dlq list`" if status == "dead" else "failed, will retry",
+            "given up, see `ecomms dlq list`"
+            if status == DeriveStatus.DEAD
+            else "failed, will retry",
             attempts,
             line,
         )
-        self.on_error(unit, error, status == "dead")
+        self.on_error(unit, error, status == DeriveStatus.DEAD)
         self.on_derived(unit, status, receipts, error)
         return status

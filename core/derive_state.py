@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from core import ledger
+from core.outcomes import DeriveStatus
 from core.protocols import Receipt, Unit
 from core.state_models import decode_gaps, snapshot_json, storable
 
@@ -91,7 +92,7 @@ class DerivationState:
         receipts: Sequence[Receipt],
         reason: str,
         dead_after: int,
-    ) -> tuple[str, int]:
+    ) -> tuple[DeriveStatus, int]:
         """Count a failed derivation; ``(failed or dead, attempts)``. A dead one becomes a
         dead letter of stage ``derive`` (``dlq retry`` derives it again from the archive)."""
         row = self.db.execute(
@@ -99,7 +100,7 @@ class DerivationState:
         ).fetchone()
         attempts = (row[0] if row else 0) + 1
         error = storable(error)
-        status = "dead" if attempts >= dead_after else "failed"
+        status = DeriveStatus.DEAD if attempts >= dead_after else DeriveStatus.FAILED
         with self.transaction() as db:
             self._derive_entry(db, unit, status, [], receipts, [error], reason)
             db.execute(
@@ -107,7 +108,7 @@ class DerivationState:
                 " updated_at=? WHERE source=? AND key=?",
                 (status, attempts, _errors.encode([error]).decode(), now(), unit.source, unit.key),
             )
-            if status == "dead":
+            if status == DeriveStatus.DEAD:
                 db.execute(
                     "INSERT INTO dead_letters (source, key, attempts, error, snapshot,"
                     " created_at, stage) VALUES (?,?,?,?,?,?,'derive') ON CONFLICT(source, key)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.outcomes import Outcome
 from core.protocols import Unit
 
 __all__ = ["PassReport", "down_line"]
@@ -20,7 +21,7 @@ class PassReport:
     derived: dict[str, list[str]] = field(default_factory=dict)
     down: dict[str, str] = field(default_factory=dict)
 
-    def add(self, outcome: str, unit: Unit) -> None:
+    def add(self, outcome: Outcome, unit: Unit) -> None:
         """Count one unit's outcome."""
         self.outcomes.setdefault(outcome, []).append(f"{unit.source}/{unit.key}")
 

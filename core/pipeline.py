@@ -29,6 +29,7 @@ from core.config import Settings
 from core.custody import UnitFailed, derive_or_fail, write_custody, write_records_everywhere
 from core.derive import Derivation, describe
 from core.errors import DiskFull, EcommsError, PluginError, SinkUnavailable, TerminalError
+from core.outcomes import DeriveStatus, Outcome, UnitStatus
 from core.pass_report import PassReport, down_line
 from core.plugins import Host
 from core.protocols import Failure, Receipt, Unit
@@ -98,7 +99,9 @@ class Pipeline:
             raise error
         return report
 
-    def derive(self, unit: Unit, reason: str = "capture", retried: int | None = None) -> str:
+    def derive(
+        self, unit: Unit, reason: str = "capture", retried: int | None = None
+    ) -> DeriveStatus:
         """Derive the records of a committed ``unit`` (its parts readable at their paths) and
         write them to every sink; return ``ok``, ``partial``, ``failed``, ``dead`` or
         ``pending`` (a sink is unreachable; the unit stays due). ``reason`` is ``capture``,
@@ -117,7 +120,11 @@ class Pipeline:
                 status = self.derivation.derive_archived(
                     dead.source, dead.key, capture, "reprocess", retried=dead.id
                 )
-                outcomes[dead.id] = "committed" if status in ("ok", "partial") else status
+                outcomes[dead.id] = (
+                    Outcome.COMMITTED
+                    if status in (DeriveStatus.OK, DeriveStatus.PARTIAL)
+                    else status
+                )
                 continue
             source = self.c.sources.get(dead.source)
             if source is None:
@@ -169,7 +176,7 @@ class Pipeline:
                     log.exception("refill of %s/%s failed", name, key)
                 log.warning("refill of %s/%s failed: %s", name, key, describe(exc))
                 continue
-            report.add("refilled", filled)
+            report.add(Outcome.REFILLED, filled)
             report.add_derived(status, name, key)
             self._acknowledge(source, filled, receipts, refill=True)
 
@@ -185,9 +192,9 @@ class Pipeline:
                     )
                 unit.key = storable(unit.key)  # a poisoned key still counts its attempts
                 outcome = self.process(source, unit, advance=not held)
-                held = held or outcome == "failed"
+                held = held or outcome == Outcome.FAILED
                 report.add(outcome, unit)
-                if outcome == "committed":
+                if outcome == Outcome.COMMITTED:
                     report.bytes += sum(f.size for f in unit.files)
                 if self.stop.is_set():
                     log.info("stop requested: %s/%s finished, exiting", name, unit.key)
@@ -202,7 +209,7 @@ class Pipeline:
 
         def known(key: str) -> str | None:
             state = self.state.unit(name, storable(key))
-            if state is None or state.status not in ("committed", "dead"):
+            if state is None or state.status not in (UnitStatus.COMMITTED, UnitStatus.DEAD):
                 return None
             return state.version
 
@@ -210,20 +217,20 @@ class Pipeline:
 
     def process(
         self, source: Any, unit: Unit, advance: bool = True, retried: int | None = None
-    ) -> str:
+    ) -> Outcome:
         """Settle one unit; return ``committed``, ``skipped``, ``failed`` or ``dead``."""
         known = self.state.unit(unit.source, unit.key)
         if (
             retried is None
             and known
             and (
-                (known.status == "committed" and known.version == unit.version)
-                or known.status == "dead"
+                (known.status == UnitStatus.COMMITTED and known.version == unit.version)
+                or known.status == UnitStatus.DEAD
             )
         ):
             if advance and unit.checkpoint is not None:
                 self.state.advance(unit.source, unit.checkpoint)
-            return "skipped"
+            return Outcome.SKIPPED
         self.progress("unit", unit, 0, 0)
         checkpoint = unit.checkpoint if advance and retried is None else None
         try:
@@ -253,7 +260,7 @@ class Pipeline:
         self._acknowledge(source, unit, receipts)
         records = self.derivation.derived_records - before
         self.progress("committed", unit, records, sum(f.size for f in unit.files))
-        return "committed"
+        return Outcome.COMMITTED
 
     def _custody(self, unit: Unit) -> tuple[list[Receipt], str]:
         captured = self.state.begin(unit.source, unit.key)
@@ -261,16 +268,18 @@ class Pipeline:
 
     def _commit_derived(
         self, source: Any, unit: Unit, checkpoint: str | None, retried: int | None
-    ) -> str:
+    ) -> Outcome:
         """No archive sink: commit only once the records reached every sink."""
         records = derive_or_fail(self.c, unit, self.state.begin(unit.source, unit.key))
         receipts = write_records_everywhere(self.settings, self.c.sinks, unit, records)
         self.state.commit(unit, receipts, [r.id for r in records], checkpoint, retried=retried)
         self.progress("committed", unit, len(records), sum(f.size for f in unit.files))
         self._acknowledge(source, unit, receipts)
-        return "committed"
+        return Outcome.COMMITTED
 
-    def _failed(self, unit: Unit, failed: UnitFailed, advance: bool, retried: int | None) -> str:
+    def _failed(
+        self, unit: Unit, failed: UnitFailed, advance: bool, retried: int | None
+    ) -> Outcome:
         error = storable(describe(failed.error))
         attempts = self.state.record_failure(unit.source, unit.key, unit.version, error)
         # a retry from the dead-letter store that fails goes straight back there
@@ -296,7 +305,7 @@ class Pipeline:
                 error,
             )
         self.host.on_error(unit, failed.error, dead_lettered=dead)
-        return "dead" if dead else "failed"
+        return Outcome.DEAD if dead else Outcome.FAILED
 
     def _acknowledge(
         self, source: Any, unit: Unit, receipts: list[Receipt], refill: bool = False
