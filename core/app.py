@@ -189,13 +189,22 @@ class App:
     def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
         """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT.
 
+        The first signal finishes the unit in flight; a second one exits at once (128 +
+        the signal's number), abandoning that unit: nothing of it is committed, the next run
+        captures it again.
+
         Between passes a source implementing ``wait_for_work`` (``WakeableSource``) can
         trigger the next pass early.
         """
         stop = threading.Event()
 
         def stop_on(signum: int, _frame: Any) -> None:
-            self.stopped_by = signal.Signals(signum).name
+            name = signal.Signals(signum).name
+            if stop.is_set():  # a second signal: leave now; every commit is one transaction
+                log.warning("second %s: exiting at once, the unit in flight is abandoned", name)
+                logging.shutdown()
+                os._exit(128 + signum)
+            self.stopped_by = name
             stop.set()
 
         previous = {sig: signal.signal(sig, stop_on) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -80,6 +80,34 @@ def test_sigterm_finishes_unit_in_flight_and_exits_zero(tmp_path: Path) -> None:
     assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 13)}
 
 
+def test_a_second_sigterm_exits_at_once_and_the_next_run_completes(tmp_path: Path) -> None:
+    """A unit taking minutes is in flight: the second SIGTERM ends the run at once (143),
+    with nothing half-committed; the next run captures the rest, each unit once."""
+    (tmp_path / "ecomms.toml").write_text(CONFIG.replace("delay = 0.3", "delay = 120"))
+    state = tmp_path / ".ecomms"
+    process = _start(tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while not (state / "state.db").exists():
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.05)
+        time.sleep(1)  # the first unit is in flight (it takes 120 s)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        started = time.monotonic()
+        stderr, messages = _terminate(process, timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, stderr
+    assert time.monotonic() - started < 30
+    assert any("second SIGTERM" in m for m in messages), messages
+    (tmp_path / "ecomms.toml").write_text(CONFIG.replace("delay = 0.3", "delay = 0"))
+    assert ecomms(tmp_path, "run", "--once").returncode == 0
+    assert Counter(a["key"] for a in read_acks(state)) == {f"u{i:04d}": 1 for i in range(1, 13)}
+    assert ecomms(tmp_path, "audit", "verify").returncode == 0
+
+
 def test_continuous_run_survives_a_sink_outage(tmp_path: Path) -> None:
     """A sink going down mid-run fails a pass, not the service; capture resumes when it is back."""
     down, wake = tmp_path / "down", tmp_path / "wake"
