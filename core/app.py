@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,21 +29,17 @@ from core.components import (
     validate_components,
 )
 from core.config import Settings, find_config, load_settings
-from core.diskfull import disk_full
-from core.errors import ConfigError, EcommsError, TransientError
+from core.errors import EcommsError
 from core.metrics import Metrics
-from core.metrics.run import serving
 from core.pipeline import PassReport, Pipeline, Progress
 from core.plugins import Host
-from core.progress import PassTally, pass_summary
-from core.protocols import Finding, WakeableSource
+from core.protocols import Finding
+from core.run_loop import RunLoop
 from core.state import State, run_lock
 
 __all__ = ["App"]
 
 log = logging.getLogger("ecomms.app")
-
-_SLICE = 0.5  # seconds: the longest a stop request waits while idle between passes
 
 
 class App:
@@ -187,113 +180,8 @@ class App:
         return Pipeline(self.settings, self.host, self.components, self.state, progress, stop)
 
     def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
-        """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT.
-
-        The first signal finishes the unit in flight; a second one exits at once (128 +
-        the signal's number), abandoning that unit: nothing of it is committed, the next run
-        captures it again.
-
-        Between passes a source implementing ``wait_for_work`` (``WakeableSource``) can
-        trigger the next pass early.
-        """
-        stop = threading.Event()
-
-        def stop_on(signum: int, _frame: Any) -> None:
-            name = signal.Signals(signum).name
-            if stop.is_set():  # a second signal: leave now; every commit is one transaction
-                log.warning("second %s: exiting at once, the unit in flight is abandoned", name)
-                logging.shutdown()
-                os._exit(128 + signum)
-            self.stopped_by = name
-            stop.set()
-
-        previous = {sig: signal.signal(sig, stop_on) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            with (
-                self.capture_lock(),
-                serving(self.settings, self.host, self.metrics, self.state),
-            ):
-                if not self.components.sinks:
-                    raise ConfigError(
-                        "no sink is enabled: nothing would be archived; add [sinks.NAME]"
-                    )
-                self.host.before_run(
-                    self.settings, list(self.components.sources), list(self.components.sinks)
-                )
-                tally = PassTally(progress)
-                pipeline = self.pipeline(tally, stop)
-                report = self._pass(pipeline, tally, only, once)
-                while not once and self._idle(stop, only):
-                    report = self._pass(pipeline, tally, only, once)
-                return report
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-    def _idle(self, stop: threading.Event, only: Sequence[str]) -> bool:
-        """Wait up to ``poll_interval`` between passes; False once a stop is requested.
-
-        Sources that can signal new work (``wait_for_work``) are asked in short slices, so a
-        webhook triggers the next pass early while SIGTERM still ends the wait promptly. A
-        source whose ``wait_for_work`` fails is polled on schedule only, until the next pass.
-        """
-        wakeable: list[tuple[str, WakeableSource]] = [
-            (name, source)
-            for name, source in self.components.sources.items()
-            if isinstance(source, WakeableSource) and (not only or name in only)
-        ]
-        deadline = time.monotonic() + self.settings.host.poll_interval
-        while not stop.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return True
-            if not wakeable:
-                stop.wait(min(left, _SLICE))
-                continue
-            for name, source in list(wakeable):
-                try:
-                    woken = source.wait_for_work(min(left, _SLICE) / len(wakeable))
-                except Exception as exc:  # a broken wake-up must not stop capture
-                    log.warning("wait_for_work of source %s failed: %r; polling it", name, exc)
-                    wakeable.remove((name, source))
-                    continue
-                if woken:
-                    log.info("source %s signalled new work: polling now", name)
-                    return not stop.is_set()
-        return False
-
-    def _pass(
-        self, pipeline: Pipeline, tally: PassTally, only: Sequence[str], once: bool
-    ) -> PassReport:
-        """One pass, logged as one INFO line (:func:`core.progress.pass_summary`).
-
-        A transient failure (a sink down, a full disk) ends ``--once`` with that error; a
-        continuous run logs it and tries again after the poll interval.
-        """
-        tally.start()
-        started = time.monotonic()
-        try:
-            with self.metrics.timed_pass():
-                report = pipeline.run_pass(only)
-        except (OSError, sqlite3.OperationalError) as exc:
-            full = disk_full(exc, self.settings.state_dir)  # a write error may name no file
-            if full is None:
-                raise
-            error: TransientError = full
-        except TransientError as exc:
-            error = exc
-        else:
-            self.summary, data = pass_summary(report, tally, time.monotonic() - started)
-            log.info("%s", self.summary, extra={"context": data})
-            return report
-        if once:
-            raise error from None
-        log.error(
-            "pass failed, retrying after the poll interval: %s",
-            error.one_line(),
-            extra={"context": {"event": "pass_failed", "error": type(error).__name__}},
-        )
-        return PassReport()
+        """Capture: one pass (``once``) or passes until SIGTERM/SIGINT (:mod:`core.run_loop`)."""
+        return RunLoop(self).run(once, only, progress)
 
     def searchable_sink(self) -> Any:
         """The first enabled sink (config order) that can search, or ``None``.
