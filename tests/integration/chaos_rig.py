@@ -35,7 +35,7 @@ CONFIG = """
 state_dir = ".ecomms"
 sink_backoff = 0.2
 sink_retries = 2
-poll_interval = 1
+poll_interval = 10
 
 [sources.zoom_ecomms]
 account_id = "{sim.account_id}"
