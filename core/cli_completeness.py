@@ -14,36 +14,17 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from core.app import App
+from core.cli_records import TimeParam
 from core.completeness import FATES, Report, completeness_report
-from core.errors import EcommsError, QueryError, StateError
-from core.query import parse_time
+from core.errors import EcommsError, StateError
 
 __all__ = ["completeness", "render_text", "write_artifact"]
 
 _MARKS = {"unaccounted": "UNACCOUNTED"}
-
-
-class _Time(click.ParamType):  # type: ignore[type-arg]
-    """An ISO date or time, UTC unless it says otherwise; ``end``: a date is all of it."""
-
-    name = "time"
-
-    def __init__(self, end: bool = False) -> None:
-        self.end = end
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """Parse ``value`` with :func:`core.query.parse_time`."""
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_time(str(value), end=self.end)
-        except QueryError as exc:
-            self.fail(exc.message, param, ctx)
 
 
 def render_text(report: Report) -> str:
@@ -133,8 +114,10 @@ def _writable(app: App) -> None:
 
 @click.command("completeness")
 @click.option("--source", "sources", multiple=True, help="Only this source instance (repeatable).")
-@click.option("--from", "start", type=_Time(), default=None, help="Period start (UTC).")
-@click.option("--to", "end", type=_Time(end=True), default=None, help="Period end (a date: all).")
+@click.option("--from", "start", type=TimeParam(), default=None, help="Period start (UTC).")
+@click.option(
+    "--to", "end", type=TimeParam(end=True), default=None, help="Period end (a date: all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--output",

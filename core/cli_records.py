@@ -18,7 +18,7 @@ from core.query import parse_time
 from core.records import RECORD_KINDS, encode_record
 from core.render import render_record, summary_line
 
-__all__ = ["search", "show"]
+__all__ = ["TimeParam", "search", "show"]
 
 
 def _sink(app: App) -> Any:
@@ -38,7 +38,7 @@ def _where(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return where
 
 
-class _Time(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
     """An ISO date or time, UTC unless it says otherwise; ``end``: a date is its last ms."""
 
     name = "time"
@@ -60,9 +60,12 @@ class _Time(click.ParamType):  # type: ignore[type-arg]  # generic only in click
 @click.argument("text", required=False, default="")
 @click.option("--where", "where", multiple=True, help="ATTR=VALUE (repeatable; see attributes).")
 @click.option("--kind", default="", help=f"Record kind: {', '.join(sorted(RECORD_KINDS))}.")
-@click.option("--since", type=_Time(), default=None, help="Occurred at or after (UTC).")
+@click.option("--since", type=TimeParam(), default=None, help="Occurred at or after (UTC).")
 @click.option(
-    "--until", type=_Time(end=True), default=None, help="Occurred at or before (a date: all of it)."
+    "--until",
+    type=TimeParam(end=True),
+    default=None,
+    help="Occurred at or before (a date: all of it).",
 )
 @click.option("--min-risk", type=int, default=None, help="Risk score at least N.")
 @click.option("--limit", type=int, default=20, show_default=True)
