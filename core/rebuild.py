@@ -11,7 +11,6 @@ ledger. Rerunning is harmless: the same ids, no duplicates.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ import msgspec
 from core.errors import ConfigError, RecordRejected
 from core.protocols import ArchiveSink
 from core.records import RECORD_KINDS, Record
+from core.resume_file import save_progress
 from core.state import State
 
 __all__ = ["Rebuild", "RebuildProgress", "choose_archive", "rebuild_sink"]
@@ -70,17 +70,6 @@ def choose_archive(sinks: Mapping[str, Any], target: str, name: str = "") -> tup
 
 def _progress_path(state_dir: Path, sink: str) -> Path:
     return state_dir / "rebuild" / f"{sink}.json"
-
-
-def _save(path: Path, progress: RebuildProgress) -> None:
-    """Replace the progress file atomically and durably."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    with tmp.open("wb") as fh:
-        fh.write(msgspec.json.encode(progress))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _load(path: Path, sink: str, archive: str) -> RebuildProgress | None:
@@ -133,7 +122,7 @@ def rebuild_sink(
                 sink=target,
             )
         progress.after, progress.records = records[-1].id, progress.records + len(records)
-        _save(path, progress)
+        save_progress(path, progress)
         if report is not None:
             report(progress)
     state.append_event(

@@ -13,7 +13,6 @@ state directory with the filters; a rerun with the same filters continues after 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from core.archive_units import unit_from_archive
 from core.errors import ConfigError, SinkUnavailable
 from core.protocols import ArchiveSink
 from core.records import CAPTURE_KIND, CaptureRecord
+from core.resume_file import save_progress
 
 __all__ = ["Filters", "ReprocessProgress", "Reprocessed", "first_archive", "reprocess"]
 
@@ -87,15 +87,6 @@ def _progress_path(state_dir: Path) -> Path:
     return state_dir / "reprocess.json"
 
 
-def _save(path: Path, progress: ReprocessProgress) -> None:
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    with tmp.open("wb") as fh:
-        fh.write(msgspec.json.encode(progress))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _load(path: Path, archive: str, filters: Filters) -> ReprocessProgress | None:
     try:
         found = msgspec.json.decode(path.read_bytes(), type=ReprocessProgress)
@@ -147,7 +138,7 @@ def reprocess(
             done.failed.append(f"{capture.source}/{capture.key}: {status}")
         progress.statuses[status] = progress.statuses.get(status, 0) + 1
         progress.after = capture.id
-        _save(path, progress)
+        save_progress(path, progress)
         if report is not None:
             report(progress, f"{capture.source}/{capture.key}")
     path.unlink(missing_ok=True)
