@@ -31,8 +31,9 @@ from core.components import (
 from core.config import Settings, find_config, load_settings
 from core.errors import EcommsError
 from core.metrics import Metrics
-from core.pipeline import PassReport, Pipeline, Progress
+from core.pipeline import PassReport, Pipeline
 from core.plugins import Host
+from core.progress import Display
 from core.protocols import Finding
 from core.run_loop import RunLoop
 from core.state import State, run_lock
@@ -173,15 +174,13 @@ class App:
                     )
         return out
 
-    def pipeline(
-        self, progress: Progress | None = None, stop: threading.Event | None = None
-    ) -> Pipeline:
+    def pipeline(self, stop: threading.Event | None = None) -> Pipeline:
         """A pipeline over the enabled components."""
-        return Pipeline(self.settings, self.host, self.components, self.state, progress, stop)
+        return Pipeline(self.settings, self.host, self.components, self.state, stop)
 
-    def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
+    def run(self, once: bool, only: Sequence[str], display: Display | None = None) -> PassReport:
         """Capture: one pass (``once``) or passes until SIGTERM/SIGINT (:mod:`core.run_loop`)."""
-        return RunLoop(self).run(once, only, progress)
+        return RunLoop(self).run(once, only, display)
 
     def searchable_sink(self) -> Any:
         """The first enabled sink (config order) that can search, or ``None``.

@@ -106,8 +106,8 @@ def run(app: App, once: bool, sources: tuple[str, ...]) -> None:
         for name in sources:
             if name not in app.components.sources:
                 raise ConfigError(f"--source {name}: no enabled source instance of that name")
-        with progress_reporter() as progress:
-            app.run(once, sources, progress)
+        with progress_reporter() as display:
+            app.run(once, sources, display)
     if app.stopped_by:
         log.info("stopped by %s", app.stopped_by)
     if once and app.stopped_by:

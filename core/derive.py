@@ -83,7 +83,6 @@ class Derivation:
         self.archives = archive_sinks(components.sinks)
         self.down: dict[str, str] = {}
         self._reading: tuple[Any, Path] | None = None
-        self.derived_records = 0  # records that reached every sink, since construction
 
     def derive(
         self, unit: Unit, reason: str = "capture", retried: int | None = None
@@ -124,7 +123,6 @@ class Derivation:
         errors = [f"{r.kind} {r.id}: {e}" for r in records for e in r.errors]
         status = DeriveStatus.PARTIAL if errors else DeriveStatus.OK
         self.state.derived(unit, status, [r.id for r in records], receipts, errors, reason, retried)
-        self.derived_records += len(records)
         self.on_derived(unit, status, receipts, None)
         if errors:
             log.warning(

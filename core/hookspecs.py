@@ -96,6 +96,17 @@ def ecomms_before_run(config: Any, sources: Sequence[str], sinks: Sequence[str])
 
 
 @hookspec
+def ecomms_before_capture(unit: Unit) -> None:
+    """Called when the pipeline starts capturing a unit not already archived in this version.
+
+    Fires for each unit a pass captures and for each dead-letter retry; units skipped as
+    already archived (or dead-lettered before) are not announced. ``ecomms_after_commit`` or
+    ``ecomms_on_error`` follows for the same unit unless the pass stops first (a sink down,
+    a full disk, a second signal). Exceptions are logged and ignored.
+    """
+
+
+@hookspec
 def ecomms_after_commit(unit: Unit, receipts: Sequence[Receipt], refill: bool) -> None:
     """Called after a unit was committed (state, ledger, checkpoint) and acknowledged.
 

@@ -4,7 +4,8 @@ Every hook is called through pluggy (so argument checks, hook-call monitoring an
 see every call):
 
 - registration hooks (``ecomms_register_sources|transformers|sinks``) and observer hooks
-  (``ecomms_after_commit``, ``ecomms_after_derive``, ``ecomms_on_error``) once *per plugin*, through
+  (``ecomms_before_capture``, ``ecomms_after_commit``, ``ecomms_after_derive``,
+  ``ecomms_on_error``) once *per plugin*, through
   ``pm.subset_hook_caller``: each component is attributed to its plugin, a failing
   registration breaks only that plugin, and a failing observer never keeps the others from
   observing. Hook wrappers cannot wrap a per-plugin call, so a wrapper implementation of
@@ -47,7 +48,12 @@ CATEGORY_HOOKS = {
     "transformers": "ecomms_register_transformers",
     "sinks": "ecomms_register_sinks",
 }
-OBSERVER_HOOKS = ("ecomms_after_commit", "ecomms_after_derive", "ecomms_on_error")
+OBSERVER_HOOKS = (
+    "ecomms_before_capture",
+    "ecomms_after_commit",
+    "ecomms_after_derive",
+    "ecomms_on_error",
+)
 PER_PLUGIN_HOOKS = (*CATEGORY_HOOKS.values(), *OBSERVER_HOOKS)
 """The hooks called once per plugin: a wrapper implementation of one is refused at load."""
 
@@ -190,6 +196,10 @@ class Host:
     def before_run(self, config: Any, sources: Sequence[str], sinks: Sequence[str]) -> None:
         """Announce a run; a plugin raising here aborts it."""
         self._call("ecomms_before_run", config=config, sources=list(sources), sinks=list(sinks))
+
+    def before_capture(self, unit: Any) -> None:
+        """Announce a unit the pipeline starts capturing; plugin failures are logged, ignored."""
+        self._observe("ecomms_before_capture", unit=unit)
 
     def after_commit(self, unit: Any, receipts: Sequence[Any], refill: bool = False) -> None:
         """Announce a committed, acknowledged unit; plugin failures are logged and ignored."""

@@ -40,8 +40,6 @@ __all__ = ["PassReport", "Pipeline"]
 
 log = logging.getLogger("ecomms.pipeline")
 
-Progress = Callable[[str, Unit, int, int], None]
-
 
 class Pipeline:
     """Runs units of the enabled sources through custody and derivation, with state."""
@@ -52,11 +50,9 @@ class Pipeline:
         host: Host,
         components: Components,
         state: State,
-        progress: Progress | None = None,
         stop: threading.Event | None = None,
     ) -> None:
         self.settings, self.host, self.c, self.state = settings, host, components, state
-        self.progress = progress or (lambda *_: None)
         self.stop = stop or threading.Event()
         self.derivation = Derivation(
             settings,
@@ -71,12 +67,16 @@ class Pipeline:
     def run_pass(self, only: Sequence[str] = ()) -> PassReport:
         """One catch-up pass over every (or the named) source.
 
-        Raises ``SinkUnavailable`` when an archive sink stays down (nothing more is
-        committed), or at the end of the pass when a sink stayed down during derivation
-        (custody went on; those records are derived on a later pass).
+        A source that fails as a whole (its listing refused, its credentials rejected) is
+        recorded as that source's last error and the pass goes on with the other sources;
+        the first such error is raised at the end. An archive sink that stays down or a full
+        disk stops the pass at once (``SinkUnavailable``/``DiskFull``: nothing more is
+        committed); a sink that stayed down during derivation raises ``SinkUnavailable`` at
+        the end of the pass (custody went on; those records are derived on a later pass).
         """
         report = self._report = PassReport()
         self.derivation.down.clear()
+        failed: list[EcommsError] = []
         for name, source in self.c.sources.items():
             if only and name not in only:
                 continue
@@ -88,15 +88,22 @@ class Pipeline:
             except EcommsError as exc:
                 self.state.run_finished(name, exc.one_line())
                 self.host.on_error(None, exc, dead_lettered=False)
-                raise
+                if isinstance(exc, (SinkUnavailable, DiskFull)):
+                    raise
+                if failed:
+                    log.error("source %s: pass failed: %s", name, exc.one_line())
+                failed.append(exc)
+            else:
+                self.state.run_finished(name, down_line(self.derivation.down))
             report.down = dict(self.derivation.down)
-            self.state.run_finished(name, down_line(report.down))
             if self.stop.is_set():
                 break
         if report.down:
             error = SinkUnavailable(down_line(report.down), sink=", ".join(sorted(report.down)))
             error.report = report  # type: ignore[attr-defined]
             raise error
+        if failed:
+            raise failed[0]
         return report
 
     def derive(
@@ -231,7 +238,7 @@ class Pipeline:
             if advance and unit.checkpoint is not None:
                 self.state.advance(unit.source, unit.checkpoint)
             return Outcome.SKIPPED
-        self.progress("unit", unit, 0, 0)
+        self.host.before_capture(unit)
         checkpoint = unit.checkpoint if advance and retried is None else None
         try:
             if unit.failure is not None:
@@ -254,12 +261,9 @@ class Pipeline:
             return self._failed(unit, UnitFailed(exc, terminal), advance, retried)
         # derived from the spool while the source still holds it; whatever the outcome,
         # the acknowledgement follows (custody alone decides it)
-        before = self.derivation.derived_records
         status = self.derivation.derive(unit, "capture")
         self._report.add_derived(status, unit.source, unit.key)
         self._acknowledge(source, unit, receipts)
-        records = self.derivation.derived_records - before
-        self.progress("committed", unit, records, sum(f.size for f in unit.files))
         return Outcome.COMMITTED
 
     def _custody(self, unit: Unit) -> tuple[list[Receipt], str]:
@@ -273,7 +277,6 @@ class Pipeline:
         records = derive_or_fail(self.c, unit, self.state.begin(unit.source, unit.key))
         receipts = write_records_everywhere(self.settings, self.c.sinks, unit, records)
         self.state.commit(unit, receipts, [r.id for r in records], checkpoint, retried=retried)
-        self.progress("committed", unit, len(records), sum(f.size for f in unit.files))
         self._acknowledge(source, unit, receipts)
         return Outcome.COMMITTED
 

@@ -1,25 +1,32 @@
 """What a run tells its operator: live progress on a terminal, and a log line per unit and pass.
 
-:func:`progress_reporter` draws units, records and bytes on a terminal (silent when stderr is
-not a TTY). :class:`PassTally` observes the pipeline's progress events: it logs one INFO line
-per committed unit and counts what a pass did, which :func:`pass_summary` turns into the one
-INFO line per pass (units by outcome, records, bytes, duration) that ``run --once`` also prints.
+:class:`PassTally` is a host-side observer of the lifecycle hooks (``ecomms_before_capture``,
+``ecomms_after_derive``, ``ecomms_after_commit``): it logs one INFO line per committed unit,
+counts what a pass did, which :func:`pass_summary` turns into the one INFO line per pass
+(units by outcome, records, bytes, duration) that ``run --once`` also prints, and forwards
+each unit to the terminal's :func:`progress_reporter` (silent when stderr is not a TTY).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from core.pipeline import PassReport, Progress
-from core.protocols import Unit
+from core.hookspecs import hookimpl
+from core.outcomes import DeriveStatus
+from core.pass_report import PassReport
+from core.protocols import Receipt, Unit
 
-__all__ = ["PassTally", "human_bytes", "pass_summary", "progress_reporter"]
+__all__ = ["Display", "PassTally", "human_bytes", "pass_summary", "progress_reporter"]
 
 log = logging.getLogger("ecomms.run")
+
+#: what a terminal display receives: ``unit`` (capture starts) or ``committed``, the unit,
+#: its records and its bytes
+Display = Callable[[str, Unit, int, int], None]
 
 #: outcomes always named in a pass summary, in this order (others follow, sorted)
 OUTCOMES = ("committed", "skipped", "failed", "dead")
@@ -41,44 +48,67 @@ def human_bytes(size: int) -> str:
 
 
 class PassTally:
-    """A pipeline progress callback: logs each committed unit and counts records and bytes.
+    """Observes the lifecycle hooks: logs each committed unit and counts records and bytes.
 
-    ``forward`` (the terminal's progress bar, or ``None``) receives every event too.
-    :meth:`start` begins a new pass.
+    ``display`` (the terminal's progress bar, or ``None``) is told of every unit whose
+    capture starts and of every committed one. :meth:`start` begins a new pass.
     """
 
-    def __init__(self, forward: Progress | None = None) -> None:
-        self.forward = forward
+    def __init__(self, display: Display | None = None) -> None:
+        self.display = display
         self.records = 0
         self.bytes = 0
+        self._derived: dict[tuple[str, str], int] = {}
 
     def start(self) -> None:
         """Zero the counts for a new pass."""
         self.records = self.bytes = 0
+        self._derived.clear()
 
-    def __call__(self, event: str, unit: Unit, records: int, size: int) -> None:
-        """Observe one progress event of the pipeline."""
-        if event == "committed":
-            self.records += records
-            self.bytes += size
-            log.info(
-                "committed %s/%s: %d records, %s",
-                unit.source,
-                unit.key,
-                records,
-                human_bytes(size),
-                extra={
-                    "context": {
-                        "event": "unit_committed",
-                        "source": unit.source,
-                        "unit": unit.key,
-                        "records": records,
-                        "bytes": size,
-                    }
-                },
-            )
-        if self.forward is not None:
-            self.forward(event, unit, records, size)
+    @hookimpl
+    def ecomms_before_capture(self, unit: Unit) -> None:
+        """Show the unit whose capture starts."""
+        if self.display is not None:
+            self.display("unit", unit, 0, 0)
+
+    @hookimpl
+    def ecomms_after_derive(self, unit: Unit, status: str, receipts: Sequence[Receipt]) -> None:
+        """Remember how many records the unit's derivation delivered to every sink."""
+        delivered = status in (DeriveStatus.OK, DeriveStatus.PARTIAL)
+        count = max((len(r.record_ids) for r in receipts), default=0) if delivered else 0
+        self._derived[(unit.source, unit.key)] = count
+
+    @hookimpl
+    def ecomms_after_commit(self, unit: Unit, receipts: Sequence[Receipt]) -> None:
+        """Count and log a committed unit.
+
+        Its records are those its derivation delivered or, without an archive sink (the
+        records were written as part of the commit), those the commit's receipts confirm.
+        """
+        derived = self._derived.pop((unit.source, unit.key), None)
+        if derived is None:
+            derived = max((len(r.record_ids) for r in receipts), default=0)
+        size = sum(f.size for f in unit.files)
+        self.records += derived
+        self.bytes += size
+        log.info(
+            "committed %s/%s: %d records, %s",
+            unit.source,
+            unit.key,
+            derived,
+            human_bytes(size),
+            extra={
+                "context": {
+                    "event": "unit_committed",
+                    "source": unit.source,
+                    "unit": unit.key,
+                    "records": derived,
+                    "bytes": size,
+                }
+            },
+        )
+        if self.display is not None:
+            self.display("committed", unit, derived, size)
 
 
 def pass_summary(
@@ -103,8 +133,8 @@ def pass_summary(
 
 
 @contextmanager
-def progress_reporter() -> Iterator[Progress | None]:
-    """Yield a pipeline progress callback drawing units, records and bytes; ``None`` off a TTY."""
+def progress_reporter() -> Iterator[Display | None]:
+    """Yield a terminal display of units, records and bytes; ``None`` off a TTY."""
     if not sys.stderr.isatty():
         yield None
         return

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from core.diskfull import disk_full
-from core.errors import ConfigError, TransientError
+from core.errors import ConfigError, EcommsError, PluginError, StateError
 from core.metrics.run import serving
-from core.pipeline import PassReport, Pipeline, Progress
-from core.progress import PassTally, pass_summary
+from core.pipeline import PassReport, Pipeline
+from core.progress import Display, PassTally, pass_summary
 from core.protocols import WakeableSource
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class RunLoop:
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def run(self, once: bool, only: Sequence[str], progress: Progress | None = None) -> PassReport:
+    def run(self, once: bool, only: Sequence[str], display: Display | None = None) -> PassReport:
         """Capture: one pass (``once``) or passes every ``poll_interval`` until SIGTERM/SIGINT.
 
         The first signal finishes the unit in flight; a second one exits at once (128 +
@@ -75,15 +75,25 @@ class RunLoop:
                     list(self.app.components.sources),
                     list(self.app.components.sinks),
                 )
-                tally = PassTally(progress)
-                pipeline = self.app.pipeline(tally, stop)
-                report = self._pass(pipeline, tally, only, once)
-                while not once and self._idle(stop, only):
-                    report = self._pass(pipeline, tally, only, once)
-                return report
+                return self._passes(stop, only, once, display)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _passes(
+        self, stop: threading.Event, only: Sequence[str], once: bool, display: Display | None
+    ) -> PassReport:
+        """Run the passes with a :class:`PassTally` observing the lifecycle hooks."""
+        tally = PassTally(display)
+        self.app.host.add_observer(tally, name="progress")
+        try:
+            pipeline = self.app.pipeline(stop)
+            report = self._pass(pipeline, tally, only, once)
+            while not once and self._idle(stop, only):
+                report = self._pass(pipeline, tally, only, once)
+            return report
+        finally:
+            self.app.host.remove_observer("progress")
 
     def _idle(self, stop: threading.Event, only: Sequence[str]) -> bool:
         """Wait up to ``poll_interval`` between passes; False once a stop is requested.
@@ -122,8 +132,9 @@ class RunLoop:
     ) -> PassReport:
         """One pass, logged as one INFO line (:func:`core.progress.pass_summary`).
 
-        A transient failure (a sink down, a full disk) ends ``--once`` with that error; a
-        continuous run logs it and tries again after the poll interval.
+        A failed pass (a sink down, a full disk, a source whose listing or credentials were
+        refused) ends ``--once`` with that error; a continuous run logs it and tries again
+        after the poll interval. A configuration, plugin or state error ends either.
         """
         tally.start()
         started = time.monotonic()
@@ -134,8 +145,10 @@ class RunLoop:
             full = disk_full(exc, self.app.settings.state_dir)  # a write error may name no file
             if full is None:
                 raise
-            error: TransientError = full
-        except TransientError as exc:
+            error: EcommsError = full
+        except (ConfigError, PluginError, StateError):
+            raise  # the operator's to fix: retrying would only repeat it
+        except EcommsError as exc:
             error = exc
         else:
             self.app.summary, data = pass_summary(report, tally, time.monotonic() - started)

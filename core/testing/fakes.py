@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 import msgspec
 
 from core.config import Secret
-from core.errors import PayloadError
+from core.errors import PayloadError, TerminalError
 from core.protocols import Context, Failure, Finding, Gap, Known, Receipt, SpooledFile, Unit
 from core.records import Artifact, AttributeSpec, ChatRecord, MeetingRecord, Record, record_id
 from core.secrets import remember_secret
@@ -79,9 +79,11 @@ class FakeSource:
         ``lookups_while`` no longer exists; ``units_file``: when it
         exists, its integer content replaces ``units`` (a test adds work to a running
         source); ``wake_file``: ``wait_for_work`` returns True (and removes the file) as soon
-        as it exists; ``echo_token``: like a careless vendor, every failure and gap text
-        quotes ``token`` and an access token minted from it (:meth:`minted_token`, handed to
-        :func:`core.secrets.remember_secret` as a real source does).
+        as it exists; ``refuse_listing_while``: while that file exists, ``pull`` fails as a
+        whole (a vendor refusing the listing) before yielding any unit; ``echo_token``: like
+        a careless vendor, every failure and gap text quotes ``token`` and an access token
+        minted from it (:meth:`minted_token`, handed to :func:`core.secrets.remember_secret`
+        as a real source does).
         """
 
         units: int = 3
@@ -96,6 +98,7 @@ class FakeSource:
         lookups_while: str = ""
         units_file: str = ""
         wake_file: str = ""
+        refuse_listing_while: str = ""
         token: Secret | None = None  # a capture credential: read-only commands never need it
         echo_token: bool = False
 
@@ -123,6 +126,9 @@ class FakeSource:
 
     def pull(self, checkpoint: str | None, known: Known | None = None) -> Iterator[Unit]:
         """Yield the units after ``checkpoint`` (the index of the last settled unit)."""
+        refused = self.config.refuse_listing_while
+        if refused and Path(refused).exists():
+            raise TerminalError(f"listing refused by the fake vendor (HTTP 400){self._echo()}")
         start = int(checkpoint or 0)
         for index in range(start + 1, self._count() + 1):
             time.sleep(self.config.delay)

@@ -53,6 +53,12 @@ def ecomms_before_run(config, sources, sinks) -> None:
 
 
 @hookimpl
+def ecomms_before_capture(unit) -> None:
+    """Log the unit whose capture starts."""
+    _log(hook="before_capture", key=unit.key)
+
+
+@hookimpl
 def ecomms_after_commit(unit, receipts) -> None:
     """Log the committed unit and the sinks that confirmed it."""
     _log(hook="after_commit", key=unit.key, sinks=sorted(r.sink for r in receipts))

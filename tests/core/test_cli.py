@@ -253,6 +253,23 @@ def test_run_once_says_what_the_pass_did(tmp_path: Path) -> None:
     assert "INFO ecomms.app: pass finished in" in again.stderr  # the text log says it too
 
 
+
+def test_run_once_counts_records_without_an_archive_sink(tmp_path: Path) -> None:
+    """With only a search sink the records are written at commit, and still counted."""
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\nunits = 2\nfiles = 1\nfile_size = 1500\n"
+        "[sinks.search]\nplugin = 'sqlite'\npath = 'search.db'\n"
+    )
+    result = ecomms(tmp_path, "--log-format", "json", "run", "--once")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("; 6 records, 3.0 kB archived")
+    logs = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    units = [x["context"] for x in logs if x.get("context", {}).get("event") == "unit_committed"]
+    assert [(u["unit"], u["records"], u["bytes"]) for u in units] == [
+        ("u0001", 3, 1500),
+        ("u0002", 3, 1500),
+    ]
+
 def test_a_failed_unit_is_logged_and_counted(tmp_path: Path) -> None:
     """A unit that fails is one warning line naming it, and the summary counts it."""
     _setup(tmp_path)

@@ -97,6 +97,23 @@ def test_hook_ecomms_before_run(tmp_path: Path) -> None:
     assert not (fresh / ".ecomms" / "fake-sink-a").exists()
 
 
+def test_hook_ecomms_before_capture(tmp_path: Path) -> None:
+    """before_capture announces each unit a pass captures, before its commit or failure;
+    a second pass over an archived account announces nothing."""
+    _, calls = _run(tmp_path, "run", "--once")
+    assert [(c["hook"], c.get("key")) for c in calls if c["hook"] != "after_derive"][1:] == [
+        ("before_capture", "u0001"),
+        ("after_commit", "u0001"),
+        ("before_capture", "u0002"),
+        ("on_error", "u0002"),
+        ("before_capture", "u0003"),
+        ("after_commit", "u0003"),
+    ]
+    (tmp_path / "hooks.jsonl").unlink()
+    _, again = _run(tmp_path, "run", "--once")
+    assert [c["hook"] for c in again] == ["before_run"]
+
+
 def test_hook_ecomms_after_commit(tmp_path: Path) -> None:
     """after_commit fires once per committed unit, after every sink confirmed it."""
     _, calls = _run(tmp_path, "run", "--once")

@@ -190,3 +190,63 @@ def test_a_failing_wake_up_falls_back_to_polling(tmp_path: Path) -> None:
     failed = [m for m in messages if m.startswith("wait_for_work of source broken failed")]
     assert failed and "webhook receiver socket closed" in failed[0]
     assert [a["key"] for a in read_acks(state, "broken")] == ["u0001", "u0002", "u0003"]
+
+
+TWO_SOURCES = """
+[ecomms]
+poll_interval = 10
+[sources.refused]
+plugin = "fake"
+units = 2
+refuse_listing_while = "{refuse}"
+wake_file = "{wake}"
+[sources.fake]
+units = 3
+[sinks.a]
+plugin = "fake_sink"
+"""
+
+
+def _status(tmp_path: Path) -> dict[str, dict]:
+    rows = json.loads(ecomms(tmp_path, "status", "--json").stdout)
+    return {row["source"]: row for row in rows}
+
+
+def test_a_refused_listing_fails_its_source_not_the_others(tmp_path: Path) -> None:
+    """One source's listing refused: the other source is captured; --once exits 1 naming it."""
+    refuse = tmp_path / "refuse"
+    refuse.touch()
+    config = TWO_SOURCES.format(refuse=refuse, wake=tmp_path / "wake")
+    (tmp_path / "ecomms.toml").write_text(config)
+    result = ecomms(tmp_path, "run", "--once")
+    assert result.returncode == 1
+    assert "listing refused by the fake vendor" in result.stderr.strip().splitlines()[-1]
+    state = tmp_path / ".ecomms"
+    assert [a["key"] for a in read_acks(state, "fake")] == ["u0001", "u0002", "u0003"]
+    assert read_acks(state, "refused") == []
+    assert "listing refused" in _status(tmp_path)["refused"]["last_error"]
+
+
+def test_a_continuous_run_outlives_a_refused_listing(tmp_path: Path) -> None:
+    """A continuous run logs the refusal, keeps capturing, and catches up once it lifts."""
+    refuse, wake = tmp_path / "refuse", tmp_path / "wake"
+    refuse.touch()
+    (tmp_path / "ecomms.toml").write_text(TWO_SOURCES.format(refuse=refuse, wake=wake))
+    state = tmp_path / ".ecomms"
+    process = _start(tmp_path)
+    try:
+        _wait_for_acks(state, 3, process)
+        deadline = time.monotonic() + 30
+        while "listing refused" not in (_status(tmp_path)["refused"]["last_error"] or ""):
+            assert time.monotonic() < deadline, "the refusal was never recorded"
+            time.sleep(0.1)
+        refuse.unlink()
+        wake.touch()
+        _wait_for_acks(state, 2, process, "refused")
+        stderr, messages = _terminate(process, timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert any(m.startswith("pass failed, retrying after the poll interval") for m in messages)
+    assert not _status(tmp_path)["refused"]["last_error"]
