@@ -253,7 +253,6 @@ def test_run_once_says_what_the_pass_did(tmp_path: Path) -> None:
     assert "INFO ecomms.app: pass finished in" in again.stderr  # the text log says it too
 
 
-
 def test_run_once_counts_records_without_an_archive_sink(tmp_path: Path) -> None:
     """With only a search sink the records are written at commit, and still counted."""
     (tmp_path / "ecomms.toml").write_text(
@@ -269,6 +268,7 @@ def test_run_once_counts_records_without_an_archive_sink(tmp_path: Path) -> None
         ("u0001", 3, 1500),
         ("u0002", 3, 1500),
     ]
+
 
 def test_a_failed_unit_is_logged_and_counted(tmp_path: Path) -> None:
     """A unit that fails is one warning line naming it, and the summary counts it."""
