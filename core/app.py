@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.archive_units import NO_ARCHIVE, archive_sinks
 from core.components import (
     Components,
     build_components,
@@ -162,6 +163,8 @@ class App:
                     action="add a [sinks.NAME] section",
                 )
             )
+        elif not archive_sinks(self.components.sinks):
+            out.append(NO_ARCHIVE)
         for kind, group in (("source", self.components.sources), ("sink", self.components.sinks)):
             for name, component in group.items():
                 try:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.protocols import Gap, SpooledFile, Unit
+from core.protocols import Finding, Gap, SpooledFile, Unit
 from core.records import (
     CAPTURE_KIND,
     Artifact,
@@ -26,6 +26,7 @@ from core.records import (
 from core.secrets import scrub
 
 __all__ = [
+    "NO_ARCHIVE",
     "archive_sinks",
     "capture_id",
     "capture_record",
@@ -34,6 +35,18 @@ __all__ = [
     "unit_from_archive",
     "unit_from_capture",
 ]
+
+
+#: ``check``'s warning, and ``run``'s at start, when only search sinks are enabled
+NO_ARCHIVE = Finding(
+    component="ecomms",
+    check="archive of record",
+    ok=True,
+    warning=True,
+    detail="no enabled sink keeps the raw files (stores_artifacts): only search records are"
+    " kept, and no source deletes anything at the vendor",
+    action="add an archive sink ([sinks.archive] plugin = 'filesystem', or 's3')",
+)
 
 
 def archive_sinks(sinks: dict[str, Any]) -> dict[str, Any]:

@@ -69,16 +69,16 @@ def cli(ctx: click.Context, config_path: Path | None, log_format: str, log_level
 
 def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
-        mark = "ok  " if f.ok else "FAIL"
+        mark = "FAIL" if not f.ok else "WARN" if f.warning else "ok  "
         extra = f" — {f.detail}" if f.detail else ""
-        action = f" → {f.action}" if f.action and not f.ok else ""
+        action = f" → {f.action}" if f.action and (f.warning or not f.ok) else ""
         click.echo(f"{mark} {f.component:<16} {f.check}{extra}{action}")
 
 
 @cli.command()
 @click.pass_obj
 def check(app: App) -> None:
-    """Check config, credentials, permissions and sinks; exit 0 only if all pass."""
+    """Check config, credentials, permissions and sinks; exit 0 only if all pass (WARN passes)."""
     findings = app.findings()
     _print_findings(findings)
     if not findings or not all(f.ok for f in findings):

@@ -58,13 +58,18 @@ class EmptyConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Finding(msgspec.Struct, kw_only=True, frozen=True):
-    """One line of ``ecomms check``: what was checked, whether it passed, what to do if not."""
+    """One line of ``ecomms check``: what was checked, whether it passed, what to do if not.
+
+    A ``warning`` passed (``ok``) but deserves the operator's attention: ``check`` prints it
+    as ``WARN`` with its ``action`` and still exits 0.
+    """
 
     component: str
     check: str
     ok: bool
     detail: str = ""
     action: str = ""
+    warning: bool = False
 
 
 class SpooledFile(msgspec.Struct, kw_only=True):

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from core.archive_units import NO_ARCHIVE, archive_sinks
 from core.diskfull import disk_full
 from core.errors import ConfigError, EcommsError, PluginError, StateError
 from core.metrics.run import serving
@@ -70,6 +71,8 @@ class RunLoop:
                     raise ConfigError(
                         "no sink is enabled: nothing would be archived; add [sinks.NAME]"
                     )
+                if not archive_sinks(self.app.components.sinks):
+                    log.warning("%s → %s", NO_ARCHIVE.detail, NO_ARCHIVE.action)
                 self.app.host.before_run(
                     self.app.settings,
                     list(self.app.components.sources),

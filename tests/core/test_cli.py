@@ -212,6 +212,24 @@ def test_run_without_sink_is_refused(tmp_path: Path) -> None:
     assert read_acks(tmp_path / ".ecomms") == []
 
 
+def test_check_warns_when_no_sink_keeps_the_raw_files(tmp_path: Path) -> None:
+    """Only a search sink: check passes with a WARN saying what to add; run warns at start."""
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\nunits = 1\n[sinks.search]\nplugin = 'sqlite'\npath = 'search.db'\n"
+    )
+    checked = ecomms(tmp_path, "check")
+    assert checked.returncode == 0, checked.stdout
+    warned = [line for line in checked.stdout.splitlines() if line.startswith("WARN")]
+    assert len(warned) == 1 and "no enabled sink keeps the raw files" in warned[0]
+    assert "add an archive sink" in warned[0]
+    ran = ecomms(tmp_path, "run", "--once")
+    assert ran.returncode == 0 and "no enabled sink keeps the raw files" in ran.stderr
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\n[sinks.archive]\nplugin = 'filesystem'\npath = 'archive'\n"
+    )
+    assert "WARN" not in ecomms(tmp_path, "check").stdout
+
+
 def test_attributes_all_lists_registered_components(tmp_path: Path) -> None:
     """A disabled source's attributes are listed, marked; --all lists every registered one."""
     (tmp_path / "ecomms.toml").write_text("[sources.fake]\nenabled = false\n")
