@@ -34,6 +34,7 @@ from core.config import Settings, convert_component
 from core.errors import ConfigError, StateError
 from core.host import Host
 from core.protocols import Context, Gap, InventoryItem, ReconcilableSource
+from core.readonly import connect_readonly
 from core.state_models import decode_gaps
 
 __all__ = [
@@ -120,29 +121,18 @@ class Report(msgspec.Struct, kw_only=True):
 
 
 def open_readonly(state_dir: Path) -> sqlite3.Connection:
-    """The state database opened read-only: the database is never written, locked against
-    a run or migrated (SQLite may add its WAL coordination files beside it).
-
-    A read-only directory cannot hold those files, so there the database is read as
-    immutable: nobody can be writing to it.
-    """
+    """The state database opened read-only (:func:`core.readonly.connect_readonly`): never
+    written, locked against a run or migrated; one that lacks the units or the ledger is a
+    ``StateError``."""
     path = state_dir / "state.db"
-    if not path.is_file():
-        raise StateError(
-            "no state store: nothing was captured with this state directory",
-            path=str(path),
-        )
-    last: sqlite3.Error | None = None
-    for mode in ("mode=ro", "mode=ro&immutable=1"):
-        db = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
-        try:
-            db.execute("SELECT count(*) FROM units").fetchone()
-            db.execute("SELECT count(*) FROM ledger").fetchone()
-            return db
-        except sqlite3.Error as exc:
-            last = exc
-            db.close()
-    raise StateError(f"state store unreadable: {last}", path=str(path))
+    db = connect_readonly(path, what="state database")
+    try:
+        db.execute("SELECT count(*) FROM units").fetchone()
+        db.execute("SELECT count(*) FROM ledger").fetchone()
+    except sqlite3.Error as exc:
+        db.close()
+        raise StateError(f"state store unreadable: {exc}", path=str(path)) from None
+    return db
 
 
 class _Unit(msgspec.Struct, frozen=True):

@@ -126,7 +126,7 @@ def test_the_state_store_is_opened_read_only(tmp_path: Path, state: State) -> No
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("DELETE FROM units")
     db.close()
-    with pytest.raises(StateError, match="no state store"):
+    with pytest.raises(StateError, match="no state database"):
         open_readonly(tmp_path / "elsewhere")
 
 
