@@ -218,15 +218,20 @@ class Host:
         self._observe("ecomms_on_error", unit=unit, error=error, dead_lettered=dead_lettered)
 
     def add_observer(self, observer: object, name: str) -> None:
-        """Register a host-side observer of the lifecycle hooks (e.g. the run's metrics)."""
-        self._pm.register(observer, name=name)
-        self.plugins[name] = PluginInfo(name=name, distribution="ecomms", version="")
+        """Register a host-side observer of the lifecycle hooks (e.g. the run's metrics).
+
+        It is registered as ``ecomms:NAME``, so it never clashes with a plugin named ``NAME``.
+        """
+        label = f"ecomms:{name}"
+        self._pm.register(observer, name=label)
+        self.plugins[label] = PluginInfo(name=label, distribution="ecomms", version="")
         self._observers = {hook: self._per_plugin(hook) for hook in OBSERVER_HOOKS}
 
     def remove_observer(self, name: str) -> None:
         """Unregister the observer :meth:`add_observer` registered as ``name``."""
-        self._pm.unregister(name=name)
-        self.plugins.pop(name, None)
+        label = f"ecomms:{name}"
+        self._pm.unregister(name=label)
+        self.plugins.pop(label, None)
         self._observers = {hook: self._per_plugin(hook) for hook in OBSERVER_HOOKS}
 
     def _observe(self, hook_name: str, **kwargs: Any) -> None:

@@ -312,4 +312,4 @@ def test_two_runs_in_one_process_each_serve_and_release_the_endpoint(tmp_path: P
         )
         assert registry.get_sample_value("ecomms_passes_total", {"outcome": "ok"}) == 1
     assert committed == [2, 0]  # the second run found both committed already
-    assert "metrics" not in host.plugins
+    assert "ecomms:metrics" not in host.plugins and "ecomms:progress" not in host.plugins

@@ -164,6 +164,33 @@ def test_broken_plugin_is_reported_and_fatal_when_enabled(tmp_path: Path) -> Non
     ) in run.stderr
 
 
+def test_plugins_named_like_the_runs_own_observers_still_observe(tmp_path: Path) -> None:
+    """Third-party plugins named ``metrics`` and ``progress`` do not clash with the run's
+    metrics and progress observers: the run succeeds and both plugins see every commit."""
+    site = tmp_path / "site"
+    site.mkdir()
+    seen = tmp_path / "seen.txt"
+    for name in ("metrics", "progress"):
+        body = (
+            "from core import hookimpl\n\n\n@hookimpl\ndef ecomms_after_commit(unit):\n"
+            f"    with open({str(seen)!r}, 'a') as fh:\n"
+            f"        fh.write('{name} ' + unit.key + '\\n')\n"
+        )
+        _fake_distribution(site, f"acme-{name}", name, f"acme_{name}", body)
+    (tmp_path / "ecomms.toml").write_text(
+        '[metrics]\nenabled = true\naddress = "127.0.0.1:0"\n'
+        '[sources.fake]\nunits = 2\n[sinks.a]\nplugin = "fake_sink"\n'
+    )
+    run = ecomms(tmp_path, "run", "--once", env={"PYTHONPATH": f"{site}:{ROOT}"})
+    assert run.returncode == 0, run.stderr
+    assert sorted(seen.read_text().splitlines()) == [
+        "metrics u0001",
+        "metrics u0002",
+        "progress u0001",
+        "progress u0002",
+    ]
+
+
 def test_blocked_plugin_is_not_loaded(tmp_path: Path) -> None:
     """ECOMMS_BLOCK_PLUGINS keeps a plugin out; enabling one of its components is an error."""
     host = build_host(
