@@ -17,6 +17,7 @@ from plugins.zoom_ecomms.config import ZoomConfig
 from plugins.zoom_ecomms.listing import format_time
 from plugins.zoom_ecomms.models import ArchiveFilesPage, decode
 from plugins.zoom_ecomms.scopes import scope_findings
+from plugins.zoom_ecomms.transfer import ResponseTooLarge
 
 __all__ = ["check_account"]
 
@@ -60,6 +61,9 @@ def _api(finding: Callable[..., Finding], config: ZoomConfig, client: ZoomClient
         wrong = exc.status == 404 or exc.code in (None, 2300)
         enable = "ask Zoom Support to enable Meeting and Webinar Archiving for the account"
         return api(detail=f"{url}: {exc.one_line()}", action=FIX_API_URL if wrong else enable)
+    except ResponseTooLarge as exc:
+        action = f"if {url} is Zoom's API, raise max_response_mb (now {config.max_response_mb})"
+        return api(detail=exc.one_line(), action=action)
     except (AuthError, PayloadError) as exc:
         detail = f"{url} does not answer like Zoom's API: {exc.one_line()}"
         return api(detail=detail, action=FIX_API_URL)

@@ -24,7 +24,7 @@ import httpx
 
 from core.errors import PayloadError, TransientError
 
-__all__ = ["ACCEPT_ENCODING", "Interrupted", "Watchdog", "read_body"]
+__all__ = ["ACCEPT_ENCODING", "Interrupted", "ResponseTooLarge", "Watchdog", "read_body"]
 
 ACCEPT_ENCODING = "gzip, deflate"
 TICK = 0.2  # how often the watchdog looks at deadlines
@@ -32,6 +32,10 @@ TICK = 0.2  # how often the watchdog looks at deadlines
 
 class Interrupted(TransientError):
     """The run is stopping: the transfer in flight was abandoned, nothing of it is kept."""
+
+
+class ResponseTooLarge(PayloadError):
+    """A response body inflated past ``max_response_mb``: nothing of it is kept."""
 
 
 class Watchdog:
@@ -120,7 +124,7 @@ def _decoder(response: httpx.Response, where: str) -> Any:
 
 
 def read_body(response: httpx.Response, cap: int, deadline: float, where: str) -> bytes:
-    """The whole (decompressed) body; ``PayloadError`` past ``cap`` bytes,
+    """The whole (decompressed) body; ``ResponseTooLarge`` past ``cap`` bytes,
     ``TransientError`` past ``deadline`` (``time.monotonic()``) or a broken body."""
     decoder = _decoder(response, where)
     out = bytearray()
@@ -128,7 +132,7 @@ def read_body(response: httpx.Response, cap: int, deadline: float, where: str) -
     def add(data: bytes) -> None:
         out.extend(data)
         if len(out) > cap:
-            raise PayloadError(f"{where}: response larger than {cap >> 20} MiB decompressed")
+            raise ResponseTooLarge(f"{where}: response larger than {cap >> 20} MiB decompressed")
 
     try:
         for chunk in response.iter_raw():

@@ -81,6 +81,25 @@ def test_a_gzip_bomb_listing_is_one_clear_error(through):
         finish(lambda: list(source.pull(None)))
 
 
+def test_check_says_a_bomb_listing_is_over_the_cap_not_a_wrong_url(through):
+    """``check`` against a listing that inflates past max_response_mb names the cap to raise."""
+    bomb = gzip.compress(b" " * (8 << 20), compresslevel=9)
+
+    def rewrite(seen: Seen) -> Reply | None:
+        if seen.path == "/v2/archive_files":
+            return Reply(
+                200, bomb, {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+            )
+        return None
+
+    source = through(rewrite, max_response_mb=1)
+    api = [f for f in source.check() if f.check == "API base URL"]
+    assert len(api) == 1 and not api[0].ok
+    assert "response larger than 1 MiB decompressed" in api[0].detail
+    assert "raise max_response_mb (now 1)" in api[0].action
+    assert "fix api_base_url" not in api[0].action
+
+
 def _trickle(seen: Seen) -> Reply:
     return Reply(200, headers={"Content-Type": "application/json"},
                  chunks=itertools.repeat(b" "), every=0.05)  # fmt: skip
