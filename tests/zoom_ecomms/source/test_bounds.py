@@ -65,9 +65,8 @@ def through(zoom_simulator, make_source):
         proxy.close()
 
 
-def test_a_gzip_bomb_listing_is_one_clear_error(through):
-    bomb = gzip.compress(b'{"meetings": [' + b" " * (64 << 20), compresslevel=9)
-    assert len(bomb) < 100_000
+def _bomb_listing(bomb: bytes):
+    """A rewrite answering the archive listing with the gzip body ``bomb``."""
 
     def rewrite(seen: Seen) -> Reply | None:
         if seen.path == "/v2/archive_files":
@@ -76,23 +75,20 @@ def test_a_gzip_bomb_listing_is_one_clear_error(through):
             )
         return None
 
-    source = through(rewrite, max_response_mb=1)
+    return rewrite
+
+
+def test_a_gzip_bomb_listing_is_one_clear_error(through):
+    bomb = gzip.compress(b'{"meetings": [' + b" " * (64 << 20), compresslevel=9)
+    assert len(bomb) < 100_000
+    source = through(_bomb_listing(bomb), max_response_mb=1)
     with pytest.raises(PayloadError, match="GET /archive_files: response larger than 1 MiB"):
         finish(lambda: list(source.pull(None)))
 
 
 def test_check_says_a_bomb_listing_is_over_the_cap_not_a_wrong_url(through):
     """``check`` against a listing that inflates past max_response_mb names the cap to raise."""
-    bomb = gzip.compress(b" " * (8 << 20), compresslevel=9)
-
-    def rewrite(seen: Seen) -> Reply | None:
-        if seen.path == "/v2/archive_files":
-            return Reply(
-                200, bomb, {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-            )
-        return None
-
-    source = through(rewrite, max_response_mb=1)
+    source = through(_bomb_listing(gzip.compress(b" " * (8 << 20))), max_response_mb=1)
     api = [f for f in source.check() if f.check == "API base URL"]
     assert len(api) == 1 and not api[0].ok
     assert "response larger than 1 MiB decompressed" in api[0].detail
