@@ -29,12 +29,16 @@ one record of every kind. Modules: ``fakes`` (source, transformer, crash injecti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from core.hookspecs import hookimpl
 from core.protocols import Unit
-from core.testing.contracts import SearchableSinkContract, SinkContract, SourceContract
 from core.testing.fake_sink import FakeSink
 from core.testing.fakes import FakeSource, FakeTransformer, crash_point, read_acks
 from core.testing.samples import sample_artifacts, sample_records
+
+if TYPE_CHECKING:
+    from core.testing.contracts import SearchableSinkContract, SinkContract, SourceContract
 
 __all__ = [
     "FakeSink",
@@ -48,6 +52,18 @@ __all__ = [
     "sample_artifacts",
     "sample_records",
 ]
+
+
+_CONTRACTS = frozenset({"SearchableSinkContract", "SinkContract", "SourceContract"})
+
+
+def __getattr__(name: str) -> Any:
+    """The pytest contract classes, imported on first use: the fakes load without pytest."""
+    if name in _CONTRACTS:
+        from core.testing import contracts
+
+        return getattr(contracts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @hookimpl
