@@ -109,8 +109,11 @@ def test_a_token_the_simulator_echoes_mid_capture_is_stored_nowhere(
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
         sim.set_faults(["echo_token:1000"])  # every later call answers 400 quoting the token
-        # lookups become gaps and tagging fails; a refused listing ends the run (terminal)
-        while "pass finished" not in log.read_text() and process.poll() is None:
+        # lookups become gaps and tagging fails; a refused listing fails the pass, which a
+        # continuous run logs before it retries after the poll interval
+        while process.poll() is None and not any(
+            m in log.read_text() for m in ("pass finished", "pass failed")
+        ):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
         if process.poll() is None:
@@ -119,6 +122,7 @@ def test_a_token_the_simulator_echoes_mid_capture_is_stored_nowhere(
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()
     outputs = [
         run_ecomms(config, sim, *args)
         for args in (("run", "--once"), ("check",), ("status",), ("dlq", "list"))
