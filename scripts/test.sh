@@ -4,7 +4,8 @@
 # Zoom simulator (with the demo command),
 # builds the OpenSearch test node (Java 17 + Maven) and the S3 test server (Versity S3
 # Gateway, with Go, into tools/bin once), installs Prometheus (prometheus + promtool, for
-# the metrics tests), type-checks and lints the code, and runs pytest.
+# the metrics tests), type-checks and lints the code, and runs pytest: on ECOMMS_TEST_WORKERS
+# (default 3) workers, one test file per worker at a time; pass -n 0 to run in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,8 +43,14 @@ fi
 .venv/bin/python -m mypy
 .venv/bin/ruff check .
 
+# hundreds of tests start the ecomms command: compiled once here, it does not compile every
+# module at each start (also where PYTHONDONTWRITEBYTECODE keeps Python from caching them)
+.venv/bin/python -m compileall -q -j 0 core plugins tools/zoom_simulator examples \
+    "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+    >/dev/null || true
+
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n "${ECOMMS_TEST_WORKERS:-3}" --dist loadfile "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
