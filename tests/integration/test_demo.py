@@ -24,6 +24,8 @@ from ecomms_zoom_simulator.demo import SECRET_VARIABLE
 from tests.fixtures.cli import command as ecomms_command
 from tests.fixtures.cli import ecomms, environment, start_ecomms
 
+pytestmark = pytest.mark.slow  # minutes of capture: scheduled first (conftest.py)
+
 DEMO_MEETINGS = 12  # the demo's default
 # DESIGN §4.3: the public search contract
 ATTRIBUTES = [

@@ -22,6 +22,8 @@ from ecomms_zoom_simulator import Simulator, SimulatorConfig
 
 from tests.fixtures import cli
 
+pytestmark = pytest.mark.slow  # minutes of capture: scheduled first (conftest.py)
+
 SECRET = "E2E_ZOOM_CLIENT_SECRET"
 KINDS = ("meeting", "chat", "transcript", "captions", "summary", "poll", "qa", "survey", "media")
 

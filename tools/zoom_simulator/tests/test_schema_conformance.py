@@ -17,6 +17,8 @@ import httpx
 import pytest
 from ecomms_zoom_simulator.scopes import OPERATIONS
 
+pytestmark = pytest.mark.slow  # a minute of full accounts: scheduled first (conftest.py)
+
 ALL_SCOPES = sorted({scope for op in OPERATIONS.values() for scope in op.scopes})
 WEBINAR_TYPES = (5, 6, 9)
 
