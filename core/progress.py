@@ -79,13 +79,15 @@ class PassTally:
         self._derived[(unit.source, unit.key)] = count
 
     @hookimpl
-    def ecomms_after_commit(self, unit: Unit, receipts: Sequence[Receipt]) -> None:
-        """Count and log a committed unit.
+    def ecomms_after_commit(self, unit: Unit, receipts: Sequence[Receipt], refill: bool) -> None:
+        """Count and log a unit the pass captured (a refill of an archived one is not).
 
         Its records are those its derivation delivered or, without an archive sink (the
         records were written as part of the commit), those the commit's receipts confirm.
         """
         derived = self._derived.pop((unit.source, unit.key), None)
+        if refill:
+            return
         if derived is None:
             derived = max((len(r.record_ids) for r in receipts), default=0)
         size = sum(f.size for f in unit.files)

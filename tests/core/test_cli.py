@@ -271,6 +271,27 @@ def test_run_once_says_what_the_pass_did(tmp_path: Path) -> None:
     assert "INFO ecomms.app: pass finished in" in again.stderr  # the text log says it too
 
 
+def test_a_refill_is_not_counted_as_a_captured_unit(tmp_path: Path) -> None:
+    """A pass that only refills an archived unit's lookup says so and counts no capture."""
+    marker = tmp_path / "lookup-refused"
+    marker.touch()
+    (tmp_path / "ecomms.toml").write_text(
+        "[sources.fake]\nunits = 2\nfiles = 1\nfile_size = 1000\n"
+        f'lookups = {{ u0002 = ["GET /qa"] }}\nlookups_while = "{marker}"\n'
+        "[sinks.a]\nplugin = 'fake_sink'\n"
+    )
+    first = ecomms(tmp_path, "run", "--once")
+    assert first.returncode == 0 and first.stdout.strip().startswith("pass finished")
+    assert "2 committed" in first.stdout and "6 records, 2.0 kB archived" in first.stdout
+    marker.unlink()
+    second = ecomms(tmp_path, "--log-format", "json", "run", "--once")
+    assert second.returncode == 0, second.stderr
+    assert "0 committed" in second.stdout and "1 refilled" in second.stdout
+    assert second.stdout.strip().endswith("; 0 records, 0 B archived")
+    logs = [json.loads(line) for line in second.stderr.splitlines() if line.startswith("{")]
+    assert not [x for x in logs if x.get("context", {}).get("event") == "unit_committed"]
+
+
 def test_run_once_counts_records_without_an_archive_sink(tmp_path: Path) -> None:
     """With only a search sink the records are written at commit, and still counted."""
     (tmp_path / "ecomms.toml").write_text(
