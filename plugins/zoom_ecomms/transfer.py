@@ -74,9 +74,15 @@ class Watchdog:
         with self._lock:
             self._live[key] = (deadline, response)
             self._cut.discard(key)
+            # a transfer that began while interrupt() was cutting the others is cut too
+            stopping = self._stopping.is_set()
+            if stopping:
+                self._cut.add(key)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="zoom-watchdog", daemon=True)
                 self._thread.start()
+        if stopping:
+            _shut(response)
         try:
             yield key
         finally:
